@@ -4,27 +4,39 @@ import io.chatsessions.config.DatabaseSettings;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
-/** The one Flyway configuration every migration command uses: migrations from the jar's db/migration. */
+/**
+ * The one Flyway configuration every migration command uses: migrations from the jar's db/migration, written
+ * unqualified and run with the configured schema ({@code POSTGRES_SCHEMA}, default "chat") as default schema,
+ * history in {@code <schema>.flyway_schema_history}. Down scripts for {@code undo} live beside them in db/rollback.
+ */
 public final class Migrations {
 
     public static final String LOCATION = "classpath:db/migration";
+    public static final String ROLLBACK_LOCATION = "classpath:db/rollback";
+    public static final String HISTORY_TABLE = "flyway_schema_history";
 
     private Migrations() {
     }
 
     public static FluentConfiguration configure(DatabaseSettings db) {
+        return configure(db, LOCATION);
+    }
+
+    /** The shared configuration with another migrations location (tests use {@code filesystem:} copies). */
+    static FluentConfiguration configure(DatabaseSettings db, String location) {
         return Flyway.configure()
                 .dataSource(db.jdbcUrl(), db.user(), db.password())
-                .locations(LOCATION)
+                .locations(location)
                 .schemas(db.schema())
                 .defaultSchema(db.schema())
+                .table(HISTORY_TABLE)
                 .createSchemas(true)
                 .cleanDisabled(true)
                 .validateMigrationNaming(true)
                 .loggers("slf4j");
     }
 
-    /** Applies pending migrations; used by the `migrate` command and by the embedded development database. */
+    /** Applies pending migrations; used by the embedded development database and tests (the CLI adds reporting). */
     public static int migrate(DatabaseSettings db) {
         return configure(db).load().migrate().migrationsExecuted;
     }

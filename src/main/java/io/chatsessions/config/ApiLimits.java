@@ -1,0 +1,21 @@
+package io.chatsessions.config;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+/**
+ * Request limits, all configurable (e.g. env {@code CHAT_LIMITS_MAX_CONTENT_BYTES}). Checked in Java before any
+ * database call; the HTTP body ceiling itself is {@code micronaut.server.max-request-size} (env {@code MAX_REQUEST_BODY_BYTES}).
+ */
+@ConfigurationProperties("chat.limits")
+public record ApiLimits(
+        @Bindable(defaultValue = "262144") int maxContentBytes,
+        @Bindable(defaultValue = "100") int maxSources,
+        @Bindable(defaultValue = "16384") int maxMetadataBytes,
+        @Bindable(defaultValue = "32") int maxJsonDepth,
+        @Bindable(defaultValue = "100") int maxBatchMessages,
+        @Bindable(defaultValue = "20") int defaultSessionPage,
+        @Bindable(defaultValue = "100") int maxSessionPage,
+        @Bindable(defaultValue = "50") int defaultMessagePage,
+        @Bindable(defaultValue = "200") int maxMessagePage) {
+}

@@ -1,0 +1,63 @@
+package io.chatsessions.config;
+
+import io.chatsessions.auth.AuthSettings;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Micronaut properties derived from the contract's environment variables. Kept out of application.yml because they
+ * are computed (DATABASE_URL or POSTGRES_*, optional CORS) and must fail fast with the setting's name.
+ */
+public final class ServerProperties {
+
+    private ServerProperties() {
+    }
+
+    public static Map<String, Object> of(DatabaseSettings db, AuthSettings auth, Map<String, String> env) {
+        Map<String, Object> properties = new LinkedHashMap<>();
+        String prefix = "r2dbc.datasources.default.";
+        properties.put(prefix + "url", "r2dbc:pool:postgresql://" + db.host() + ":" + db.port() + "/" + db.database());
+        properties.put(prefix + "username", db.user());
+        properties.put(prefix + "password", db.password());
+        properties.put(prefix + "dialect", "POSTGRES");
+        String options = prefix + "options.";
+        properties.put(options + "schema", db.schema());
+        properties.put(options + "applicationName", "chat-sessions");
+        properties.put(options + "connectTimeout", env.getOrDefault("DB_CONNECT_TIMEOUT", "PT2S"));
+        properties.put(options + "tcpKeepAlive", "true");
+        properties.put(options + "statementTimeout", env.getOrDefault("DB_STATEMENT_TIMEOUT", "PT4S"));
+        properties.put(options + "lockWaitTimeout", env.getOrDefault("DB_LOCK_WAIT_TIMEOUT", "PT3S"));
+        // Pool: initialSize below maxSize (equal sizes can pin all work to one connection), bounded waits everywhere.
+        properties.put(options + "initialSize", env.getOrDefault("DB_POOL_INITIAL_SIZE", "2"));
+        properties.put(options + "maxSize", env.getOrDefault("DB_POOL_MAX_SIZE", "20"));
+        properties.put(options + "maxAcquireTime", env.getOrDefault("DB_POOL_ACQUIRE_TIMEOUT", "PT3S"));
+        properties.put(options + "maxCreateConnectionTime", "PT3S");
+        properties.put(options + "maxValidationTime", "PT2S");
+        properties.put(options + "maxIdleTime", "PT10M");
+        properties.put(options + "maxLifeTime", "PT30M");
+        properties.put(options + "backgroundEvictionInterval", "PT30S");
+        properties.putAll(auth.properties());
+        properties.putAll(cors(env.get("CORS_ALLOWED_ORIGINS")));
+        return properties;
+    }
+
+    static Map<String, Object> cors(String allowedOrigins) {
+        if (allowedOrigins == null || allowedOrigins.isBlank()) {
+            return Map.of("micronaut.server.cors.enabled", false);
+        }
+        List<String> origins = Arrays.stream(allowedOrigins.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        String prefix = "micronaut.server.cors.configurations.web.";
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("micronaut.server.cors.enabled", true);
+        properties.put(prefix + "allowed-origins", origins);
+        properties.put(prefix + "allowed-methods", List.of("GET", "POST", "PATCH", "DELETE", "OPTIONS"));
+        properties.put(prefix + "allowed-headers", List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id"));
+        properties.put(prefix + "exposed-headers", List.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed"));
+        properties.put(prefix + "allow-credentials", false);
+        properties.put(prefix + "max-age", 3600);
+        return properties;
+    }
+}

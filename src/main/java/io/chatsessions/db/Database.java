@@ -1,0 +1,58 @@
+package io.chatsessions.db;
+
+import io.chatsessions.error.ProblemException;
+import io.micronaut.context.annotation.Value;
+import io.micronaut.data.r2dbc.operations.R2dbcOperations;
+import io.r2dbc.spi.Connection;
+import jakarta.inject.Singleton;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Runs repository work on a pooled connection, with a deadline: when the database is gone or stalled the caller
+ * gets a 503 within {@code chat.database.call-timeout}, never a hang.
+ */
+@Singleton
+public class Database {
+
+    private final R2dbcOperations operations;
+    private final Duration callTimeout;
+
+    public Database(R2dbcOperations operations, @Value("${chat.database.call-timeout:4500ms}") Duration callTimeout) {
+        this.operations = operations;
+        this.callTimeout = callTimeout;
+    }
+
+    /** One or more statements in autocommit mode; a single statement is its own transaction. */
+    public <T> Mono<T> withConnection(Function<Connection, Publisher<T>> work) {
+        return guard(Mono.from(operations.withConnection(work::apply)));
+    }
+
+    public <T> Flux<T> withConnectionMany(Function<Connection, Publisher<T>> work) {
+        return Flux.from(operations.withConnection(work::apply))
+                .timeout(callTimeout)
+                .onErrorMap(Database::translate);
+    }
+
+    /** Statements in one transaction: committed when the publisher completes, rolled back when it fails. */
+    public <T> Mono<T> inTransaction(Function<Connection, Publisher<T>> work) {
+        return guard(Mono.from(operations.withTransaction(status -> work.apply(status.getConnection()))));
+    }
+
+    private <T> Mono<T> guard(Mono<T> call) {
+        return call.timeout(callTimeout).onErrorMap(Database::translate);
+    }
+
+    private static Throwable translate(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return ProblemException.unavailable("the database did not answer in time; retry later", DatabaseErrors.RETRY_AFTER_SECONDS);
+        }
+        ProblemException problem = DatabaseErrors.translate(failure);
+        return problem != null ? problem : failure;
+    }
+}

@@ -1,0 +1,54 @@
+package io.chatsessions.db;
+
+import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** Small typed accessors for R2DBC rows and parameters, so repositories read as SQL plus mapping. */
+public final class Rows {
+
+    private Rows() {
+    }
+
+    public static UUID uuid(Readable row, String column) {
+        return row.get(column, UUID.class);
+    }
+
+    public static String text(Readable row, String column) {
+        return row.get(column, String.class);
+    }
+
+    public static Integer integer(Readable row, String column) {
+        return row.get(column, Integer.class);
+    }
+
+    public static long int64(Readable row, String column) {
+        Number value = row.get(column, Number.class);
+        return value == null ? 0 : value.longValue();
+    }
+
+    public static boolean bool(Readable row, String column) {
+        return Boolean.TRUE.equals(row.get(column, Boolean.class));
+    }
+
+    public static OffsetDateTime timestamp(Readable row, String column) {
+        return row.get(column, OffsetDateTime.class);
+    }
+
+    /** A jsonb column as its JSON text (null stays null). */
+    public static String json(Readable row, String column) {
+        Json json = row.get(column, Json.class);
+        return json == null ? null : json.asString();
+    }
+
+    public static Statement bindNullable(Statement statement, int index, Object value, Class<?> type) {
+        return value == null ? statement.bindNull(index, type) : statement.bind(index, value);
+    }
+
+    public static Statement bindJson(Statement statement, int index, String json) {
+        return json == null ? statement.bindNull(index, Json.class) : statement.bind(index, Json.of(json));
+    }
+}

@@ -1,0 +1,73 @@
+package io.chatsessions.message;
+
+import io.chatsessions.config.ApiLimits;
+import io.chatsessions.web.ApiResponses;
+import io.chatsessions.web.RequestParams;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Mono;
+
+@Controller("/api/v1/sessions/{sessionId}")
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "messages")
+public class MessageController {
+
+    private final MessageService service;
+    private final ApiLimits limits;
+
+    public MessageController(MessageService service, ApiLimits limits) {
+        this.service = service;
+        this.limits = limits;
+    }
+
+    @Operation(summary = "Append one message; seq is assigned by the service. Honours Idempotency-Key.")
+    @Post("/messages")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Mono<HttpResponse<String>> append(Authentication user, @PathVariable String sessionId,
+                                             @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                             @Nullable @Body byte[] body) {
+        return service.appendOne(user.getName(), RequestParams.uuid(sessionId, "session_id"), idempotencyKey, body)
+                .map(ApiResponses::stored);
+    }
+
+    @Operation(summary = "Append 1..100 messages atomically, consecutive seqs in the given order. Honours Idempotency-Key.")
+    @Post("/messages:batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Mono<HttpResponse<String>> appendBatch(Authentication user, @PathVariable String sessionId,
+                                                  @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                                  @Nullable @Body byte[] body) {
+        return service.appendBatch(user.getName(), RequestParams.uuid(sessionId, "session_id"), idempotencyKey, body)
+                .map(ApiResponses::stored);
+    }
+
+    @Operation(summary = "A page of messages in ascending seq: the newest, or those just before/after a seq")
+    @Get("/messages")
+    public Mono<MessagePage> page(Authentication user, @PathVariable String sessionId,
+                                  @Nullable @QueryValue String limit,
+                                  @Nullable @QueryValue("before_seq") String beforeSeq,
+                                  @Nullable @QueryValue("after_seq") String afterSeq) {
+        return service.page(user.getName(), RequestParams.uuid(sessionId, "session_id"),
+                RequestParams.seq(beforeSeq, "before_seq"), RequestParams.seq(afterSeq, "after_seq"),
+                RequestParams.limit(limit, limits.defaultMessagePage(), limits.maxMessagePage()));
+    }
+
+    @Operation(summary = "Get one message")
+    @Get("/messages/{messageId}")
+    public Mono<MessageResponse> get(Authentication user, @PathVariable String sessionId, @PathVariable String messageId) {
+        return service.get(user.getName(), RequestParams.uuid(sessionId, "session_id"), RequestParams.uuid(messageId, "message_id"));
+    }
+}

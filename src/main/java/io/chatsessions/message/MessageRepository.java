@@ -1,0 +1,151 @@
+package io.chatsessions.message;
+
+import io.chatsessions.db.Rows;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL for {@code messages}. Reads and writes go through the owning session row, filtered by user_id. */
+@Singleton
+public class MessageRepository {
+
+    private static final String COLUMNS = "id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at";
+
+    /**
+     * Appends n messages in one statement (one round trip, atomic). The UPDATE takes the session's row lock and
+     * reserves seqs message_count+1 .. message_count+n, so concurrent appends to one session serialise on that lock
+     * and get consecutive seqs in commit order with no gap; the INSERT reads the reserved range from the CTE.
+     * No row when the session does not exist or belongs to someone else.
+     */
+    static final String APPEND = """
+            WITH session AS (
+                UPDATE sessions
+                   SET message_count = message_count + $3, version = version + 1,
+                       updated_at = greatest(updated_at, clock_timestamp())
+                 WHERE id = $1 AND user_id = $2
+                RETURNING id, message_count
+            )
+            INSERT INTO messages (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at)
+            SELECT m.id, session.id, session.message_count - $3 + m.ord, m.role, m.content, m.sources::jsonb,
+                   m.latency_ms, m.top_k, m.query_type, m.metadata::jsonb, clock_timestamp()
+              FROM session,
+                   unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[])
+                       WITH ORDINALITY AS m(id, role, content, sources, latency_ms, top_k, query_type, metadata, ord)
+            RETURNING\s""" + COLUMNS;
+
+    // A page and the session's message_count in one statement; no row at all means no such session for this user.
+    private static final String PAGE_PREFIX = """
+            SELECT s.message_count, m.*
+              FROM sessions s
+              LEFT JOIN LATERAL (
+                  SELECT\s""" + COLUMNS + """
+                     FROM messages
+                   WHERE session_id = s.id""";
+    private static final String PAGE_SUFFIX = """
+              ) m ON true
+             WHERE s.id = $1 AND s.user_id = $2""";
+
+    static final String PAGE_NEWEST = PAGE_PREFIX + " ORDER BY seq DESC LIMIT $3\n" + PAGE_SUFFIX;
+    static final String PAGE_BEFORE = PAGE_PREFIX + " AND seq < $4 ORDER BY seq DESC LIMIT $3\n" + PAGE_SUFFIX;
+    static final String PAGE_AFTER = PAGE_PREFIX + " AND seq > $4 ORDER BY seq ASC LIMIT $3\n" + PAGE_SUFFIX;
+
+    private static final String FIND = """
+            SELECT m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, m.metadata, m.created_at
+              FROM messages m
+              JOIN sessions s ON s.id = m.session_id
+             WHERE m.id = $1 AND m.session_id = $2 AND s.user_id = $3""";
+
+    public Flux<Message> append(Connection connection, UUID sessionId, String userId, List<NewMessage> messages) {
+        int n = messages.size();
+        UUID[] ids = new UUID[n];
+        String[] roles = new String[n];
+        String[] contents = new String[n];
+        String[] sources = new String[n];
+        Integer[] latencies = new Integer[n];
+        Integer[] topKs = new Integer[n];
+        String[] queryTypes = new String[n];
+        String[] metadata = new String[n];
+        for (int i = 0; i < n; i++) {
+            NewMessage m = messages.get(i);
+            ids[i] = m.id();
+            roles[i] = m.role();
+            contents[i] = m.content();
+            sources[i] = m.sourcesJson();
+            latencies[i] = m.latencyMs();
+            topKs[i] = m.topK();
+            queryTypes[i] = m.queryType();
+            metadata[i] = m.metadataJson();
+        }
+        Statement statement = connection.createStatement(APPEND)
+                .bind(0, sessionId).bind(1, userId).bind(2, n)
+                .bind(3, ids).bind(4, roles).bind(5, contents).bind(6, sources)
+                .bind(7, latencies).bind(8, topKs).bind(9, queryTypes).bind(10, metadata);
+        return Flux.from(statement.execute()).flatMap(result -> result.map(MessageRepository::map));
+    }
+
+    public enum Direction { NEWEST, BEFORE, AFTER }
+
+    /** The page, or empty when the session is not the caller's. */
+    public Mono<PageRows> page(Connection connection, UUID sessionId, String userId, Direction direction, Integer seq, int limit) {
+        String sql = switch (direction) {
+            case NEWEST -> PAGE_NEWEST;
+            case BEFORE -> PAGE_BEFORE;
+            case AFTER -> PAGE_AFTER;
+        };
+        Statement statement = connection.createStatement(sql).bind(0, sessionId).bind(1, userId).bind(2, limit);
+        if (direction != Direction.NEWEST) {
+            statement.bind(3, seq);
+        }
+        return Flux.from(statement.execute())
+                .flatMap(result -> result.map(row -> new PageRow(Rows.integer(row, "message_count"),
+                        Rows.uuid(row, "id") == null ? null : map(row))))
+                .collectList()
+                .flatMap(rows -> {
+                    if (rows.isEmpty()) {
+                        return Mono.empty();
+                    }
+                    List<Message> messages = new ArrayList<>(rows.size());
+                    for (PageRow row : rows) {
+                        if (row.message() != null) {
+                            messages.add(row.message());
+                        }
+                    }
+                    return Mono.just(new PageRows(rows.get(0).messageCount(), messages));
+                });
+    }
+
+    public Mono<Message> find(Connection connection, UUID sessionId, String userId, UUID messageId) {
+        return Flux.from(connection.createStatement(FIND).bind(0, messageId).bind(1, sessionId).bind(2, userId).execute())
+                .flatMap(result -> result.map(MessageRepository::map))
+                .next();
+    }
+
+    static Message map(Readable row) {
+        return new Message(
+                Rows.uuid(row, "id"),
+                Rows.uuid(row, "session_id"),
+                Rows.integer(row, "seq"),
+                Rows.text(row, "role"),
+                Rows.text(row, "content"),
+                Rows.json(row, "sources"),
+                Rows.integer(row, "latency_ms"),
+                Rows.integer(row, "top_k"),
+                Rows.text(row, "query_type"),
+                Rows.json(row, "metadata"),
+                Rows.timestamp(row, "created_at"));
+    }
+
+    private record PageRow(int messageCount, Message message) {
+    }
+
+    /** Messages of one page in the order the SQL returned them, and the session's message count at that instant. */
+    public record PageRows(int messageCount, List<Message> messages) {
+    }
+}

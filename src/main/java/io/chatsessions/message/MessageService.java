@@ -1,0 +1,108 @@
+package io.chatsessions.message;
+
+import io.chatsessions.db.Database;
+import io.chatsessions.error.ProblemException;
+import io.chatsessions.idempotency.IdempotencyService;
+import io.chatsessions.idempotency.StoredResponse;
+import io.chatsessions.json.JsonBodies;
+import io.chatsessions.session.SessionService;
+import io.r2dbc.spi.Connection;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/** Message use cases: append (one or a batch) and paged reads. */
+@Singleton
+public class MessageService {
+
+    private final Database database;
+    private final MessageRepository messages;
+    private final MessageRequests requests;
+    private final IdempotencyService idempotency;
+    private final JsonBodies json;
+
+    public MessageService(Database database, MessageRepository messages, MessageRequests requests,
+                          IdempotencyService idempotency, JsonBodies json) {
+        this.database = database;
+        this.messages = messages;
+        this.requests = requests;
+        this.idempotency = idempotency;
+        this.json = json;
+    }
+
+    public Mono<IdempotencyService.Replayable> appendOne(String userId, UUID sessionId, String idempotencyKey, byte[] body) {
+        NewMessage message = requests.parseOne(body);
+        String path = messagesPath(sessionId);
+        return idempotency.execute(userId, idempotencyKey, "POST", path, body,
+                connection -> append(connection, sessionId, userId, List.of(message))
+                        .map(appended -> {
+                            MessageResponse only = appended.get(0);
+                            return new StoredResponse(201, path + "/" + only.id(), write(only));
+                        }));
+    }
+
+    public Mono<IdempotencyService.Replayable> appendBatch(String userId, UUID sessionId, String idempotencyKey, byte[] body) {
+        List<NewMessage> batch = requests.parseBatch(body);
+        return idempotency.execute(userId, idempotencyKey, "POST", messagesPath(sessionId) + ":batch", body,
+                connection -> append(connection, sessionId, userId, batch)
+                        .map(appended -> new StoredResponse(201, null, write(new MessageBatch(appended)))));
+    }
+
+    public Mono<MessagePage> page(String userId, UUID sessionId, Integer beforeSeq, Integer afterSeq, int limit) {
+        if (beforeSeq != null && afterSeq != null) {
+            throw ProblemException.invalidField("before_seq", "cannot be combined with after_seq");
+        }
+        MessageRepository.Direction direction = beforeSeq != null ? MessageRepository.Direction.BEFORE
+                : afterSeq != null ? MessageRepository.Direction.AFTER : MessageRepository.Direction.NEWEST;
+        Integer seq = beforeSeq != null ? beforeSeq : afterSeq;
+        return database.withConnection(c -> messages.page(c, sessionId, userId, direction, seq, limit))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
+                .map(rows -> {
+                    List<Message> ascending = new ArrayList<>(rows.messages());
+                    ascending.sort(Comparator.comparingInt(Message::seq));
+                    // seqs are 1..message_count without gaps, so what lies beyond this page follows from the edges
+                    boolean hasMore = !ascending.isEmpty() && (direction == MessageRepository.Direction.AFTER
+                            ? ascending.get(ascending.size() - 1).seq() < rows.messageCount()
+                            : ascending.get(0).seq() > 1);
+                    return new MessagePage(ascending.stream().map(this::response).toList(), hasMore);
+                });
+    }
+
+    public Mono<MessageResponse> get(String userId, UUID sessionId, UUID messageId) {
+        return database.withConnection(c -> messages.find(c, sessionId, userId, messageId))
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("message")))
+                .map(this::response);
+    }
+
+    private Mono<List<MessageResponse>> append(Connection connection, UUID sessionId, String userId, List<NewMessage> batch) {
+        return messages.append(connection, sessionId, userId, batch)
+                .collectList()
+                .flatMap(rows -> {
+                    if (rows.isEmpty()) {
+                        return Mono.error(ProblemException.notFound("session"));
+                    }
+                    List<Message> sorted = new ArrayList<>(rows);
+                    sorted.sort(Comparator.comparingInt(Message::seq));
+                    return Mono.just(sorted.stream().map(this::response).toList());
+                });
+    }
+
+    private MessageResponse response(Message message) {
+        return MessageResponse.of(message,
+                message.sourcesJson() == null ? null : json.parseStored(message.sourcesJson()),
+                json.parseStored(message.metadataJson()));
+    }
+
+    private String write(Object body) {
+        return new String(json.writeBytes(body), StandardCharsets.UTF_8);
+    }
+
+    static String messagesPath(UUID sessionId) {
+        return SessionService.BASE_PATH + "/" + sessionId + "/messages";
+    }
+}

@@ -1,0 +1,281 @@
+package io.chatsessions.migration;
+
+import io.chatsessions.config.DatabaseSettings;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.logging.Logger;
+
+/**
+ * JDBC connections for the schema commands: a plain {@link DataSource} over the PostgreSQL driver (no pool: each
+ * command is a short-lived process), the bounded wait for the database to come up, and the one-line description
+ * of a connection failure ("cannot connect to PostgreSQL at host:port/db (connection refused) after waiting 60s").
+ */
+final class Connections {
+
+    static final String WAIT_SETTING = "MIGRATE_WAIT_SECONDS";
+    static final int DEFAULT_WAIT_SECONDS = 60;
+    /** Upper bound of one connection attempt, so an unroutable host cannot stretch the wait much past its bound. */
+    private static final int MAX_ATTEMPT_SECONDS = 10;
+    private static final long RETRY_INTERVAL_MILLIS = 1000;
+
+    private Connections() {
+    }
+
+    /** {@code MIGRATE_WAIT_SECONDS}: how long to wait for the database to accept connections (default 60, 0 = one try). */
+    static int waitSeconds(Map<String, String> env) throws CliArguments.UsageException {
+        String value = env.get(WAIT_SETTING);
+        if (value == null || value.isBlank()) {
+            return DEFAULT_WAIT_SECONDS;
+        }
+        try {
+            int seconds = Integer.parseInt(value.trim());
+            if (seconds < 0) {
+                throw new NumberFormatException();
+            }
+            return seconds;
+        } catch (NumberFormatException e) {
+            throw new CliArguments.UsageException(WAIT_SETTING + " must be a whole number of seconds (0 or more), got '" + value + "'");
+        }
+    }
+
+    static PgDataSource dataSource(DatabaseSettings db, String applicationName, boolean readOnly) {
+        return new PgDataSource(db, applicationName, readOnly);
+    }
+
+    /**
+     * Returns once the database accepts a connection (which is closed again), retrying connection-level failures
+     * (refused, unknown host, timed out, "the database system is starting up") for at most {@code waitSeconds}.
+     * Failures that waiting cannot fix (wrong password, no such database) end at once.
+     */
+    static void awaitDatabase(PgDataSource dataSource, int waitSeconds, String command, PrintStream out) {
+        long start = System.nanoTime();
+        long deadline = start + waitSeconds * 1_000_000_000L;
+        boolean announced = false;
+        while (true) {
+            long remainingSeconds = Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L);
+            int attemptSeconds = (int) Math.max(1, Math.min(MAX_ATTEMPT_SECONDS, remainingSeconds));
+            try (Connection ignored = dataSource.connect(attemptSeconds)) {
+                return;
+            } catch (SQLException e) {
+                String reason = reason(e, dataSource.settings());
+                if (!retryable(e)) {
+                    throw new CliFailure(cannotConnect(dataSource.settings(), reason, null));
+                }
+                long now = System.nanoTime();
+                if (now >= deadline) {
+                    throw new CliFailure(cannotConnect(dataSource.settings(), reason, waitSeconds));
+                }
+                if (!announced) {
+                    out.println("chat-sessions " + command + ": waiting up to " + waitSeconds + "s for PostgreSQL at "
+                            + dataSource.settings().describe() + " (" + reason + ")");
+                    announced = true;
+                }
+                sleep(Math.min(RETRY_INTERVAL_MILLIS, Math.max(1, (deadline - now) / 1_000_000)));
+            }
+        }
+    }
+
+    static String cannotConnect(DatabaseSettings db, String reason, Integer waitedSeconds) {
+        return "cannot connect to PostgreSQL at " + db.describe() + " (" + reason + ")"
+                + (waitedSeconds == null ? "" : " after waiting " + waitedSeconds + "s");
+    }
+
+    /** Connection-level failures worth waiting out: SQL state class 08, "cannot connect now", too many connections. */
+    static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        if (state == null) {
+            return hasCause(e, java.io.IOException.class);
+        }
+        return state.startsWith("08") || state.equals("57P03") || state.equals("53300");
+    }
+
+    /** Whether a failure (anywhere in a cause chain) is a lost or impossible connection rather than a failed statement. */
+    static boolean isConnectionFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P01") || sql.getSQLState().equals("57P03"))) {
+                return true;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** A short, human reason for a connection failure: "connection refused", "unknown host db", the server's message. */
+    static String reason(Throwable e, DatabaseSettings db) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof UnknownHostException) {
+                return "unknown host " + db.host();
+            }
+            if (t instanceof NoRouteToHostException) {
+                return "no route to host";
+            }
+            if (t instanceof SocketTimeoutException) {
+                return "timed out";
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        SQLException sql = findSqlException(e);
+        if (sql != null && sql.getSQLState() != null) {
+            switch (sql.getSQLState()) {
+                case "57P03":
+                    return "the database system is starting up";
+                case "53300":
+                    return "too many connections";
+                default:
+                    break;
+            }
+        }
+        return serverMessage(sql != null ? sql : e);
+    }
+
+    /** The first line of a (PostgreSQL) message without the "FATAL: " / "ERROR: " severity prefix. */
+    static String serverMessage(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String first = message.strip().lines().findFirst().orElse(message).strip();
+        return first.replaceFirst("^(FATAL|ERROR|PANIC):\\s*", "");
+    }
+
+    static SQLException findSqlException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted while waiting for the database");
+        }
+    }
+
+    /**
+     * Connections straight from the PostgreSQL driver. Read-only data sources (info, validate, --dry-run) make the
+     * server refuse any write: {@code default_transaction_read_only=on} for the whole session.
+     */
+    static final class PgDataSource implements DataSource {
+
+        private final DatabaseSettings settings;
+        private final String applicationName;
+        private final boolean readOnly;
+        private final org.postgresql.Driver driver = new org.postgresql.Driver();
+
+        PgDataSource(DatabaseSettings settings, String applicationName, boolean readOnly) {
+            this.settings = settings;
+            this.applicationName = applicationName;
+            this.readOnly = readOnly;
+        }
+
+        DatabaseSettings settings() {
+            return settings;
+        }
+
+        boolean readOnly() {
+            return readOnly;
+        }
+
+        Connection connect(int connectTimeoutSeconds) throws SQLException {
+            Properties properties = new Properties();
+            properties.setProperty("user", settings.user());
+            properties.setProperty("password", settings.password());
+            properties.setProperty("ApplicationName", applicationName);
+            properties.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+            properties.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
+            properties.setProperty("tcpKeepAlive", "true");
+            if (readOnly) {
+                properties.setProperty("options", "-c default_transaction_read_only=on");
+            }
+            Connection connection = driver.connect(settings.jdbcUrl(), properties);
+            if (connection == null) {
+                throw new SQLException("the PostgreSQL driver does not accept " + settings.jdbcUrl(), "08001");
+            }
+            return connection;
+        }
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            return connect(MAX_ATTEMPT_SECONDS);
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            throw new SQLFeatureNotSupportedException("credentials come from the database settings");
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+            // no driver log
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+            // per attempt, see connect(int)
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return MAX_ATTEMPT_SECONDS;
+        }
+
+        @Override
+        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+            throw new SQLFeatureNotSupportedException();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            if (type.isInstance(this)) {
+                return type.cast(this);
+            }
+            throw new SQLException("not a wrapper for " + type);
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> type) {
+            return type.isInstance(this);
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package io.chatsessions.migration;
+
+import io.chatsessions.config.DatabaseSettings;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.MigrationVersion;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code verify}: compares the live schema with what this build's migrations create, and the Flyway version with
+ * the newest migration of this build; prints a report and fails on any difference.
+ *
+ * <p>How the expected schema is obtained (design choice): not from a stored snapshot, but by replaying this build's
+ * packaged migration scripts, in order, into a scratch schema ({@code <schema>_verify_<random>}) in the same
+ * database, inside one transaction that is always rolled back. The server then renders both catalogs itself
+ * ({@link SchemaCatalog}), so there is no snapshot to keep current, and no false difference from a PostgreSQL
+ * version printing a definition differently. Nothing is persisted: the transaction is rolled back, and as a last
+ * guard a scratch schema still present afterwards (a script that commits on its own) is dropped. Costs and limits:
+ * verify needs the migration credentials (CREATE on the database for the scratch schema; the app role cannot run
+ * it); scripts are run as Flyway runs them (search_path = the scratch schema, then the session's own search_path),
+ * with {@code INDEX CONCURRENTLY} run as a plain {@code INDEX} since everything is in one transaction; scripts must
+ * stay unqualified (as the project's migrations are), because a script naming the live schema explicitly would
+ * touch it (only inside the rolled-back transaction, under a 5 s lock timeout).
+ */
+final class SchemaVerifier {
+
+    private static final Pattern CONCURRENTLY = Pattern.compile("(?i)\\b(INDEX|REINDEX\\s+\\w+)\\s+CONCURRENTLY\\b");
+
+    private final DatabaseSettings db;
+    private final DataSource dataSource;
+    private final ScriptLocation migrations;
+    private final PrintStream out;
+    private final String prefix;
+
+    SchemaVerifier(DatabaseSettings db, DataSource dataSource, ScriptLocation migrations, PrintStream out, String prefix) {
+        this.db = db;
+        this.dataSource = dataSource;
+        this.migrations = migrations;
+        this.out = out;
+        this.prefix = prefix;
+    }
+
+    int verify(MigrationInfoService info) {
+        List<String> paths = migrations.list();
+        List<ScriptName> versioned = ScriptName.select(paths, 'V');
+        List<ScriptName> repeatable = ScriptName.select(paths, 'R');
+        MigrationVersion expectedVersion = versioned.isEmpty() ? null : versioned.get(versioned.size() - 1).version();
+
+        List<String> versionProblems = versionProblems(info, expectedVersion);
+        SchemaCatalog live;
+        SchemaCatalog expected;
+        boolean liveSchemaExists;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            liveSchemaExists = schemaExists(connection, db.schema());
+            live = SchemaCatalog.read(connection, db.schema());
+            connection.rollback();
+            expected = expectedCatalog(connection, versioned, repeatable);
+        } catch (SQLException e) {
+            if (Connections.isConnectionFailure(e)) {
+                throw new CliFailure("lost the connection to PostgreSQL at " + db.describe() + " (" + Connections.reason(e, db) + ")");
+            }
+            throw new CliFailure("cannot read the schema catalog: " + Connections.serverMessage(e) + Rollback.sqlState(e));
+        }
+
+        out.println(prefix + "schema \"" + db.schema() + "\" at " + db.describe() + " against this build ("
+                + versioned.size() + " versioned migration(s), newest " + Rollback.display(expectedVersion) + ")");
+        int differences = 0;
+        if (!liveSchemaExists) {
+            out.println("  schema       missing: \"" + db.schema() + "\" does not exist");
+            differences++;
+        }
+        MigrationInfo current = info.current();
+        if (versionProblems.isEmpty()) {
+            out.println(line("version", "ok: " + Rollback.display(current == null ? null : current.getVersion())));
+        } else {
+            out.println(line("version", versionProblems.size() + " difference(s)"));
+            versionProblems.forEach(p -> out.println("      " + p));
+            differences += versionProblems.size();
+        }
+        List<SchemaCatalog.Difference> catalogDifferences = expected.differences(live);
+        for (String section : SchemaCatalog.SECTIONS) {
+            List<SchemaCatalog.Difference> inSection = catalogDifferences.stream().filter(d -> d.section().equals(section)).toList();
+            if (inSection.isEmpty()) {
+                out.println(line(section, "ok: " + expected.count(section)));
+            } else {
+                out.println(line(section, inSection.size() + " difference(s) (" + expected.count(section) + " expected, "
+                        + live.count(section) + " found)"));
+                inSection.forEach(d -> out.println("      " + d.describe()));
+            }
+        }
+        differences += catalogDifferences.size();
+        if (differences > 0) {
+            throw new CliFailure(differences + " difference(s) between the live schema \"" + db.schema() + "\" at "
+                    + db.describe() + " and this build (report above)");
+        }
+        out.println(prefix + "OK: schema \"" + db.schema() + "\" matches this build");
+        return 0;
+    }
+
+    private static String line(String check, String result) {
+        return "  " + String.format("%-12s %s", check, result);
+    }
+
+    static List<String> versionProblems(MigrationInfoService info, MigrationVersion expectedVersion) {
+        List<String> problems = new ArrayList<>();
+        MigrationInfo current = info.current();
+        MigrationVersion currentVersion = current == null ? null : current.getVersion();
+        if (expectedVersion != null && currentVersion == null) {
+            problems.add("no migration applied, this build expects version " + expectedVersion);
+        } else if (expectedVersion != null && !expectedVersion.equals(currentVersion)) {
+            problems.add("at version " + currentVersion + ", this build expects version " + expectedVersion
+                    + (currentVersion.compareTo(expectedVersion) > 0 ? " (the database is newer than this build)" : " (run migrate)"));
+        }
+        for (MigrationInfo migration : info.all()) {
+            String name = (migration.getVersion() == null ? "R" : "V" + migration.getVersion()) + " (" + migration.getDescription() + ")";
+            MigrationState state = migration.getState();
+            if (state.isFailed()) {
+                problems.add(name + " is recorded as failed (run repair, then migrate)");
+            } else if (state == MigrationState.IGNORED) {
+                problems.add(name + " is older than the current version but not applied");
+            } else if (state == MigrationState.MISSING_SUCCESS) {
+                problems.add(name + " is applied but not part of this build");
+            } else if (state.isApplied() && state.isResolved() && !migration.getType().isSynthetic()
+                    && !migration.isChecksumMatching()) {
+                problems.add(name + " was applied with checksum " + migration.getAppliedChecksum()
+                        + " but this build's script has " + migration.getResolvedChecksum() + " (see validate)");
+            }
+        }
+        return problems;
+    }
+
+    /** The catalog this build's migrations produce, built in a scratch schema inside a transaction that is rolled back. */
+    private SchemaCatalog expectedCatalog(Connection connection, List<ScriptName> versioned, List<ScriptName> repeatable)
+            throws SQLException {
+        String scratch = scratchName(db.schema());
+        String originalPath;
+        try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SHOW search_path")) {
+            rs.next();
+            originalPath = rs.getString(1);
+        }
+        connection.rollback();
+        try {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL lock_timeout = '5s'");
+                try {
+                    statement.execute("CREATE SCHEMA " + Rollback.quote(scratch));
+                } catch (SQLException e) {
+                    if ("42501".equals(e.getSQLState())) {
+                        throw new CliFailure("verify builds the expected schema in a scratch schema (rolled back afterwards) and needs "
+                                + "CREATE on database " + db.database() + ": run it with the migration credentials, not the app role's");
+                    }
+                    throw e;
+                }
+            }
+            try (PreparedStatement path = connection.prepareStatement("SELECT set_config('search_path', ?, true)")) {
+                path.setString(1, Rollback.quote(scratch) + (originalPath == null || originalPath.isBlank() ? "" : ", " + originalPath));
+                path.execute();
+            }
+            List<ScriptName> scripts = new ArrayList<>(versioned);
+            scripts.addAll(repeatable);
+            for (ScriptName script : scripts) {
+                String sql = migrations.read(script.path()).orElseThrow();
+                sql = CONCURRENTLY.matcher(Placeholders.expand(sql, scratch, db.user(), db.database(), script.path())).replaceAll("$1");
+                try (Statement statement = connection.createStatement()) {
+                    statement.setEscapeProcessing(false);
+                    statement.execute(sql);
+                } catch (SQLException e) {
+                    throw new CliFailure("cannot build the expected schema: " + script.path() + " failed in a scratch schema: "
+                            + Connections.serverMessage(e) + Rollback.sqlState(e));
+                }
+            }
+            return SchemaCatalog.read(connection, scratch);
+        } finally {
+            connection.rollback();
+            dropIfLeftBehind(connection, scratch);
+        }
+    }
+
+    /** Last guard: if a script committed on its own, the scratch schema would survive the rollback. */
+    private static void dropIfLeftBehind(Connection connection, String scratch) throws SQLException {
+        if (schemaExists(connection, scratch)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA " + Rollback.quote(scratch) + " CASCADE");
+            }
+            connection.commit();
+        } else {
+            connection.rollback();
+        }
+    }
+
+    static boolean schemaExists(Connection connection, String schema) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+            statement.setString(1, schema);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    static String scratchName(String schema) {
+        byte[] random = new byte[4];
+        new SecureRandom().nextBytes(random);
+        String suffix = "_verify_" + HexFormat.of().formatHex(random);
+        return schema.substring(0, Math.min(schema.length(), 63 - suffix.length())) + suffix;
+    }
+}

@@ -1,0 +1,84 @@
+package io.chatsessions.session;
+
+import io.chatsessions.idempotency.IdempotencyService;
+import io.chatsessions.web.IfMatch;
+import io.chatsessions.web.ApiResponses;
+import io.chatsessions.web.RequestParams;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.http.HttpHeaders;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MediaType;
+import io.micronaut.http.annotation.Body;
+import io.micronaut.http.annotation.Consumes;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.security.annotation.Secured;
+import io.micronaut.security.authentication.Authentication;
+import io.micronaut.security.rules.SecurityRule;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import reactor.core.publisher.Mono;
+
+@Controller(SessionService.BASE_PATH)
+@Secured(SecurityRule.IS_AUTHENTICATED)
+@Tag(name = "sessions")
+public class SessionController {
+
+    private final SessionService service;
+    private final io.chatsessions.config.ApiLimits limits;
+
+    public SessionController(SessionService service, io.chatsessions.config.ApiLimits limits) {
+        this.service = service;
+        this.limits = limits;
+    }
+
+    @Operation(summary = "Create a session", description = "Body {title?, metadata?, archived?}; an empty body is fine. Honours Idempotency-Key.")
+    @Post
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.ALL})
+    public Mono<HttpResponse<String>> create(Authentication user,
+                                             @Nullable @Header("Idempotency-Key") String idempotencyKey,
+                                             @Nullable @Body byte[] body) {
+        return service.create(user.getName(), idempotencyKey, body).map(ApiResponses::stored);
+    }
+
+    @Operation(summary = "List the caller's sessions, most recently updated first")
+    @Get
+    public Mono<SessionPage> list(Authentication user,
+                                  @Nullable @QueryValue String limit,
+                                  @Nullable @QueryValue String cursor,
+                                  @Nullable @QueryValue String archived) {
+        int pageSize = RequestParams.limit(limit, limits.defaultSessionPage(), limits.maxSessionPage());
+        return service.list(user.getName(), RequestParams.bool(archived, "archived", false), pageSize, SessionCursor.decode(cursor));
+    }
+
+    @Operation(summary = "Get a session; its version is the ETag")
+    @Get("/{id}")
+    public Mono<HttpResponse<SessionResponse>> get(Authentication user, @PathVariable String id) {
+        return service.get(user.getName(), RequestParams.uuid(id, "id"))
+                .map(session -> HttpResponse.ok(session).header(HttpHeaders.ETAG, IfMatch.etag(session.version())));
+    }
+
+    @Operation(summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
+    @Patch("/{id}")
+    @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+    public Mono<HttpResponse<SessionResponse>> patch(Authentication user, @PathVariable String id,
+                                                     @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
+                                                     @Nullable @Body byte[] body) {
+        return service.patch(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch), body)
+                .map(session -> HttpResponse.ok(session).header(HttpHeaders.ETAG, IfMatch.etag(session.version())));
+    }
+
+    @Operation(summary = "Delete a session and all its messages")
+    @Delete("/{id}")
+    public Mono<HttpResponse<Void>> delete(Authentication user, @PathVariable String id,
+                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch) {
+        return service.delete(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch))
+                .then(Mono.just(HttpResponse.noContent()));
+    }
+}

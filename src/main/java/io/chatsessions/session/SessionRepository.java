@@ -1,0 +1,109 @@
+package io.chatsessions.session;
+
+import io.chatsessions.db.Rows;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Statement;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.util.UUID;
+
+/** SQL for {@code sessions}. Every statement filters on user_id: another user's session is indistinguishable from none. */
+@Singleton
+public class SessionRepository {
+
+    static final String COLUMNS = "id, user_id, title, metadata, archived, message_count, version, created_at, updated_at";
+
+    private static final String INSERT = """
+            INSERT INTO sessions (id, user_id, title, metadata, archived)
+            VALUES ($1, $2, $3, $4, $5)
+            RETURNING\s""" + COLUMNS;
+
+    private static final String FIND = "SELECT " + COLUMNS + " FROM sessions WHERE id = $1 AND user_id = $2";
+
+    private static final String FIND_FOR_UPDATE = FIND + " FOR UPDATE";
+
+    // Keyset pages over sessions_user_recency_idx: newest first, ties broken by id, never OFFSET.
+    private static final String LIST_FIRST = "SELECT " + COLUMNS + """
+             FROM sessions
+            WHERE user_id = $1 AND archived = $2
+            ORDER BY updated_at DESC, id DESC
+            LIMIT $3""";
+
+    private static final String LIST_AFTER = "SELECT " + COLUMNS + """
+             FROM sessions
+            WHERE user_id = $1 AND archived = $2 AND (updated_at, id) < ($4, $5)
+            ORDER BY updated_at DESC, id DESC
+            LIMIT $3""";
+
+    private static final String UPDATE = """
+            UPDATE sessions
+               SET title = $2, metadata = $3, archived = $4, version = version + 1,
+                   updated_at = greatest(updated_at, clock_timestamp())
+             WHERE id = $1
+            RETURNING\s""" + COLUMNS;
+
+    private static final String DELETE = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
+
+    public Mono<Session> insert(Connection connection, UUID id, String userId, NewSession session) {
+        Statement statement = connection.createStatement(INSERT).bind(0, id).bind(1, userId);
+        Rows.bindNullable(statement, 2, session.title(), String.class);
+        Rows.bindJson(statement, 3, session.metadataJson());
+        statement.bind(4, session.archived());
+        return one(statement);
+    }
+
+    public Mono<Session> find(Connection connection, UUID id, String userId) {
+        return one(connection.createStatement(FIND).bind(0, id).bind(1, userId));
+    }
+
+    public Mono<Session> findForUpdate(Connection connection, UUID id, String userId) {
+        return one(connection.createStatement(FIND_FOR_UPDATE).bind(0, id).bind(1, userId));
+    }
+
+    public Flux<Session> list(Connection connection, String userId, boolean archived, int limit, SessionCursor after) {
+        Statement statement = connection.createStatement(after == null ? LIST_FIRST : LIST_AFTER)
+                .bind(0, userId).bind(1, archived).bind(2, limit);
+        if (after != null) {
+            statement.bind(3, after.updatedAt()).bind(4, after.id());
+        }
+        return many(statement);
+    }
+
+    public Mono<Session> update(Connection connection, UUID id, String title, String metadataJson, boolean archived) {
+        Statement statement = connection.createStatement(UPDATE).bind(0, id);
+        Rows.bindNullable(statement, 1, title, String.class);
+        Rows.bindJson(statement, 2, metadataJson);
+        statement.bind(3, archived);
+        return one(statement);
+    }
+
+    public Mono<Long> delete(Connection connection, UUID id, String userId) {
+        return Flux.from(connection.createStatement(DELETE).bind(0, id).bind(1, userId).execute())
+                .flatMap(result -> result.getRowsUpdated())
+                .reduce(0L, Long::sum);
+    }
+
+    private static Mono<Session> one(Statement statement) {
+        return many(statement).next();
+    }
+
+    private static Flux<Session> many(Statement statement) {
+        return Flux.from(statement.execute()).flatMap(result -> result.map(SessionRepository::map));
+    }
+
+    static Session map(Readable row) {
+        return new Session(
+                Rows.uuid(row, "id"),
+                Rows.text(row, "user_id"),
+                Rows.text(row, "title"),
+                Rows.json(row, "metadata"),
+                Rows.bool(row, "archived"),
+                Rows.integer(row, "message_count"),
+                Rows.integer(row, "version"),
+                Rows.timestamp(row, "created_at"),
+                Rows.timestamp(row, "updated_at"));
+    }
+}

@@ -1,0 +1,54 @@
+package io.chatsessions.web;
+
+import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.RequestFilter;
+import io.micronaut.http.annotation.ResponseFilter;
+import io.micronaut.http.annotation.ServerFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Gives every request an id (the caller's {@code X-Request-Id} if sane, else a new one), echoes it in the response,
+ * and writes one access-log line with it. Runs before security, so rejected requests are logged too.
+ */
+@ServerFilter(ServerFilter.MATCH_ALL_PATTERN)
+public class RequestIdFilter implements Ordered {
+
+    public static final String HEADER = "X-Request-Id";
+    public static final String ATTRIBUTE = "chat.request-id";
+    private static final String STARTED = "chat.request-started";
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Logger ACCESS = LoggerFactory.getLogger("chat-sessions.access");
+
+    @Override
+    public int getOrder() {
+        return HIGHEST_PRECEDENCE;
+    }
+
+    @RequestFilter
+    public void start(HttpRequest<?> request) {
+        String given = request.getHeaders().get(HEADER);
+        request.setAttribute(ATTRIBUTE, given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        request.setAttribute(STARTED, System.nanoTime());
+    }
+
+    @ResponseFilter
+    public void finish(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        String id = requestId(request);
+        response.header(HEADER, id);
+        long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
+        if (ACCESS.isInfoEnabled() && !request.getPath().startsWith("/health")) {
+            ACCESS.info("{} {} {} {}ms request_id={}", request.getMethodName(), request.getPath(), response.code(),
+                    (System.nanoTime() - started) / 1_000_000, id);
+        }
+    }
+
+    public static String requestId(HttpRequest<?> request) {
+        return request.getAttribute(ATTRIBUTE, String.class).orElse("-");
+    }
+}

@@ -1,0 +1,58 @@
+package io.chatsessions.testsupport;
+
+import io.chatsessions.auth.AuthSettings;
+import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.config.ServerProperties;
+import io.chatsessions.migration.Migrations;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The service under test, wired exactly as {@code serve} wires it (same {@link ServerProperties}) on a random port.
+ * One shared instance per test JVM on one migrated database; tests isolate themselves by using fresh user names.
+ */
+public final class TestServer {
+
+    public static final String SECRET = "test-secret-that-is-definitely-at-least-32-bytes";
+    private static DatabaseSettings database;
+    private static EmbeddedServer shared;
+
+    private TestServer() {
+    }
+
+    public static synchronized URI url() {
+        if (shared == null) {
+            shared = start(Map.of(), Map.of());
+        }
+        return shared.getURI();
+    }
+
+    public static synchronized DatabaseSettings database() {
+        if (database == null) {
+            database = TestPostgres.createDatabase();
+            Migrations.migrate(database);
+        }
+        return database;
+    }
+
+    /** A separate instance with extra environment variables or Micronaut properties (close it when done). */
+    public static EmbeddedServer start(Map<String, String> extraEnv, Map<String, Object> extraProperties) {
+        return start(database(), extraEnv, extraProperties);
+    }
+
+    public static EmbeddedServer start(DatabaseSettings db, Map<String, String> extraEnv, Map<String, Object> extraProperties) {
+        Map<String, String> env = new HashMap<>();
+        env.put("AUTH_JWT_SECRET", SECRET);
+        env.putAll(extraEnv);
+        Map<String, Object> properties = new HashMap<>(ServerProperties.of(db, AuthSettings.fromEnvironment(env), env));
+        properties.put("micronaut.server.port", -1);
+        properties.put("endpoints.all.port", -1);
+        properties.putAll(extraProperties);
+        ApplicationContext context = ApplicationContext.builder().properties(properties).start();
+        return context.getBean(EmbeddedServer.class).start();
+    }
+}
