@@ -1,0 +1,40 @@
+# chat-sessions container image: one image for the HTTP API (`serve`, the default command) and for the
+# schema commands (`migrate`, `info`, `validate`, `undo --target V`, ...), which Kubernetes runs as an
+# init container and Docker Compose as a one-shot service. The Flyway migrations are inside the jar.
+#
+#   docker build -t chat-sessions:1.0.0 .
+#   docker run --rm chat-sessions:1.0.0 migrate      # with POSTGRES_* (migration role) set
+#   docker run --rm -p 8080:8080 chat-sessions:1.0.0 # with POSTGRES_* (app role) and AUTH_* set
+
+# ---- build stage: the Maven wrapper pins Maven 3.9.11; the JDK comes from the image ----------------------
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /build
+
+# Dependencies first, so this layer is rebuilt only when the pom or the wrapper changes.
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml aot-jar.properties ./
+RUN ./mvnw -B -q dependency:go-offline
+
+# Then the sources and the migrations (db/ is packaged into the jar as db/migration).
+COPY db/ db/
+COPY src/main/ src/main/
+RUN ./mvnw -B -q package -DskipTests
+
+# ---- runtime stage: a small JRE, non-root, read-only-root-filesystem friendly -----------------------------
+FROM eclipse-temurin:17-jre-alpine
+
+# uid/gid 10001 are what the Helm chart's securityContext (runAsUser/runAsGroup/fsGroup) expects.
+# The jar stays owned by root (read-only for the app user).
+RUN addgroup -S -g 10001 app \
+ && adduser -S -D -H -u 10001 -G app -h /app -s /sbin/nologin app
+
+COPY --from=build /build/target/chat-sessions.jar /app/chat-sessions.jar
+
+WORKDIR /app
+USER 10001:10001
+EXPOSE 8080
+
+# The app writes nothing but /tmp: mount a writable /tmp (emptyDir, tmpfs) when the root filesystem is read-only.
+# Container-aware heap sizing; extra JVM flags can be added with JAVA_TOOL_OPTIONS.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "-jar", "/app/chat-sessions.jar"]
+CMD ["serve"]

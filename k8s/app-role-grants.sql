@@ -1,0 +1,82 @@
+-- chat-sessions: the two database roles and their privileges.
+--
+--   chat_migrator  owns schema "chat"; used only by `java -jar chat-sessions.jar migrate` (the Kubernetes
+--                  init container, the docker-compose `migrate` service, a rollback Job running `undo`).
+--                  It runs the DDL of the Flyway migrations, so the tables it creates belong to it.
+--   chat_app       used by the serving pods: USAGE on the schema and SELECT, INSERT, UPDATE, DELETE on its
+--                  tables, nothing else. It cannot CREATE, ALTER, DROP or TRUNCATE anything, so the app never
+--                  runs DDL. (It can read and write chat.flyway_schema_history like any other table in the
+--                  schema; readiness reads it to check the schema version.)
+--
+-- Run it once per database, as a superuser (or a role with CREATEROLE that may create schemas), connected
+-- to the database the service uses, with psql 15 or newer:
+--
+--   psql "host=DB_HOST dbname=chat user=postgres" -v ON_ERROR_STOP=1 \
+--        -v migrator_password='...' -v app_password='...' -f k8s/app-role-grants.sql
+--
+-- The passwords may come from the environment instead (CHAT_MIGRATOR_PASSWORD, CHAT_APP_PASSWORD): that is
+-- how docker-compose.yml runs this file from the postgres image's /docker-entrypoint-initdb.d.
+-- Optional psql variables: migrator_role (default chat_migrator), app_role (default chat_app),
+-- schema (default chat; must match POSTGRES_SCHEMA).
+--
+-- Safe to run again: existing roles are kept and their passwords set to the given ones (password rotation),
+-- the grants are re-applied. Put the same user names and passwords in the Kubernetes Secret
+-- (migration-username/-password, app-username/-password) or in docker-compose.yml.
+--
+-- Sequences: the current schema has none (ids are UUIDs made by the service). A future migration that adds
+-- one must also GRANT USAGE on it to the app role (or extend the default privileges below).
+
+\set ON_ERROR_STOP on
+
+\getenv migrator_password CHAT_MIGRATOR_PASSWORD
+\getenv app_password CHAT_APP_PASSWORD
+
+\if :{?migrator_role}
+\else
+  \set migrator_role chat_migrator
+\endif
+\if :{?app_role}
+\else
+  \set app_role chat_app
+\endif
+\if :{?schema}
+\else
+  \set schema chat
+\endif
+
+\if :{?migrator_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'app-role-grants.sql: no migrator password (psql -v migrator_password=... or CHAT_MIGRATOR_PASSWORD)'; END $$;
+\endif
+\if :{?app_password}
+\else
+  DO $$ BEGIN RAISE EXCEPTION 'app-role-grants.sql: no app password (psql -v app_password=... or CHAT_APP_PASSWORD)'; END $$;
+\endif
+SELECT :'migrator_password' = '' OR :'app_password' = '' AS empty_password \gset
+\if :empty_password
+  DO $$ BEGIN RAISE EXCEPTION 'app-role-grants.sql: a role password is empty'; END $$;
+\endif
+
+-- The roles: they can log in and do nothing else by themselves.
+SELECT format('CREATE ROLE %I', :'migrator_role')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'migrator_role') \gexec
+SELECT format('CREATE ROLE %I', :'app_role')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :'app_role') \gexec
+ALTER ROLE :"migrator_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+  PASSWORD :'migrator_password';
+ALTER ROLE :"app_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS
+  PASSWORD :'app_password';
+
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I, %I', current_database(), :'migrator_role', :'app_role') \gexec
+
+-- The schema belongs to the migration role: Flyway creates its tables and its history table there.
+CREATE SCHEMA IF NOT EXISTS :"schema" AUTHORIZATION :"migrator_role";
+ALTER SCHEMA :"schema" OWNER TO :"migrator_role";
+REVOKE ALL ON SCHEMA :"schema" FROM PUBLIC;
+
+-- The app role: USAGE on the schema, DML on the tables that exist now and on every table the migration
+-- role creates later (default privileges), nothing more.
+GRANT USAGE ON SCHEMA :"schema" TO :"app_role";
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA :"schema" TO :"app_role";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"migrator_role" IN SCHEMA :"schema"
+  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_role";
