@@ -55,8 +55,8 @@ final class ServeCommand {
 
                 chat-sessions is running on an embedded PostgreSQL (data in target/dev-postgres).
                   API:        %1$s/api/v1/sessions
-                  Swagger UI: %1$s/swagger-ui
-                  OpenAPI:    %1$s/swagger/chat-sessions-1.0.yml
+                  Swagger UI: %1$s/swagger-ui/index.html
+                  OpenAPI:    %1$s/swagger/chat-sessions-1.0.0.yml
                   Token for user "dev" (valid 24h):
                     export TOKEN=%2$s
                 """.formatted(url, token));
