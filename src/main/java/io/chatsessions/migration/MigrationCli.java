@@ -81,7 +81,7 @@ public final class MigrationCli {
         for (String part : message.strip().split("\\R")) {
             String text = part.strip();
             if (text.isEmpty() || text.matches("-+") || text.startsWith("Location") || text.startsWith("Error Code")
-                    || text.startsWith("Line") || text.startsWith("Statement")) {
+                    || text.startsWith("Line") || text.startsWith("Statement") || text.contains("Learn more")) {
                 continue; // Flyway's framing and the full statement: the script name and the server's message suffice
             }
             if (line.length() > 0) {

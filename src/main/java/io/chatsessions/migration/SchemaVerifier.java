@@ -83,7 +83,7 @@ final class SchemaVerifier {
             out.println("  schema       missing: \"" + db.schema() + "\" does not exist");
             differences++;
         }
-        MigrationInfo current = info.current();
+        MigrationInfo current = Commands.current(info);
         if (versionProblems.isEmpty()) {
             out.println(line("version", "ok: " + Rollback.display(current == null ? null : current.getVersion())));
         } else {
@@ -117,7 +117,7 @@ final class SchemaVerifier {
 
     static List<String> versionProblems(MigrationInfoService info, MigrationVersion expectedVersion) {
         List<String> problems = new ArrayList<>();
-        MigrationInfo current = info.current();
+        MigrationInfo current = Commands.current(info);
         MigrationVersion currentVersion = current == null ? null : current.getVersion();
         if (expectedVersion != null && currentVersion == null) {
             problems.add("no migration applied, this build expects version " + expectedVersion);
