@@ -18,6 +18,10 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
 
@@ -35,6 +39,8 @@ public class MessageController {
     }
 
     @Operation(summary = "Append one message; seq is assigned by the service. Honours Idempotency-Key.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageWriteSchema.class)))
+    @ApiResponse(responseCode = "201", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageResponse.class)))
     @Post("/messages")
     @Consumes(MediaType.APPLICATION_JSON)
     public Mono<HttpResponse<String>> append(Authentication user, @PathVariable String sessionId,
@@ -45,6 +51,8 @@ public class MessageController {
     }
 
     @Operation(summary = "Append 1..100 messages atomically, consecutive seqs in the given order. Honours Idempotency-Key.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageWriteSchema.BatchSchema.class)))
+    @ApiResponse(responseCode = "201", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageBatch.class)))
     @Post("/messages:batch")
     @Consumes(MediaType.APPLICATION_JSON)
     public Mono<HttpResponse<String>> appendBatch(Authentication user, @PathVariable String sessionId,

@@ -26,14 +26,22 @@ import java.util.regex.Pattern;
  * <p>How the expected schema is obtained (design choice): not from a stored snapshot, but by replaying this build's
  * packaged migration scripts, in order, into a scratch schema ({@code <schema>_verify_<random>}) in the same
  * database, inside one transaction that is always rolled back. The server then renders both catalogs itself
- * ({@link SchemaCatalog}), so there is no snapshot to keep current, and no false difference from a PostgreSQL
- * version printing a definition differently. Nothing is persisted: the transaction is rolled back, and as a last
- * guard a scratch schema still present afterwards (a script that commits on its own) is dropped. Costs and limits:
- * verify needs the migration credentials (CREATE on the database for the scratch schema; the app role cannot run
- * it); scripts are run as Flyway runs them (search_path = the scratch schema, then the session's own search_path),
- * with {@code INDEX CONCURRENTLY} run as a plain {@code INDEX} since everything is in one transaction; scripts must
- * stay unqualified (as the project's migrations are), because a script naming the live schema explicitly would
- * touch it (only inside the rolled-back transaction, under a 5 s lock timeout).
+ * ({@link SchemaCatalog}), so there is no snapshot to keep current, and no false difference from another PostgreSQL
+ * version printing a definition differently (or, like PostgreSQL 18, listing NOT NULL as constraints). Nothing is
+ * persisted: the transaction is rolled back, and as a last guard a scratch schema still present afterwards (a
+ * script that commits on its own) is dropped.
+ *
+ * <p>Privileges: run it with the migration credentials (the app role has no DDL rights). A scratch schema needs
+ * CREATE on the database; the documented migration role only owns its schema (k8s/app-role-grants.sql), so when
+ * CREATE SCHEMA is refused the scripts are replayed as temporary tables instead (search_path = pg_temp; the TEMP
+ * privilege is PUBLIC's by default), which renders tables, columns, indexes and constraints the same way.
+ *
+ * <p>Limits: scripts run as Flyway runs them (search_path = the scratch schema, then the session's own), with
+ * {@code INDEX CONCURRENTLY} run as a plain {@code INDEX} since everything is in one transaction. Scripts must stay
+ * unqualified, as the project's migrations are: one naming the live schema would touch it (only inside the
+ * rolled-back transaction, under a 5 s lock timeout). In the temporary-table fallback, a migration that creates a
+ * function and calls it unqualified cannot be replayed (PostgreSQL never looks up functions in pg_temp); verify then
+ * says so and fails rather than guess. Functions, triggers and view definitions are not compared.
  */
 final class SchemaVerifier {
 
@@ -61,14 +69,14 @@ final class SchemaVerifier {
 
         List<String> versionProblems = versionProblems(info, expectedVersion);
         SchemaCatalog live;
-        SchemaCatalog expected;
+        Expected built;
         boolean liveSchemaExists;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             liveSchemaExists = schemaExists(connection, db.schema());
             live = SchemaCatalog.read(connection, db.schema());
             connection.rollback();
-            expected = expectedCatalog(connection, versioned, repeatable);
+            built = expectedCatalog(connection, versioned, repeatable);
         } catch (SQLException e) {
             if (Connections.isConnectionFailure(e)) {
                 throw new CliFailure("lost the connection to PostgreSQL at " + db.describe() + " (" + Connections.reason(e, db) + ")");
@@ -76,8 +84,10 @@ final class SchemaVerifier {
             throw new CliFailure("cannot read the schema catalog: " + Connections.serverMessage(e) + Rollback.sqlState(e));
         }
 
+        SchemaCatalog expected = built.catalog();
         out.println(prefix + "schema \"" + db.schema() + "\" at " + db.describe() + " against this build ("
-                + versioned.size() + " versioned migration(s), newest " + Rollback.display(expectedVersion) + ")");
+                + versioned.size() + " versioned migration(s), newest " + Rollback.display(expectedVersion)
+                + "; expected schema replayed in " + built.builtIn() + ")");
         int differences = 0;
         if (!liveSchemaExists) {
             out.println("  schema       missing: \"" + db.schema() + "\" does not exist");
@@ -143,50 +153,86 @@ final class SchemaVerifier {
         return problems;
     }
 
-    /** The catalog this build's migrations produce, built in a scratch schema inside a transaction that is rolled back. */
-    private SchemaCatalog expectedCatalog(Connection connection, List<ScriptName> versioned, List<ScriptName> repeatable)
+    /** The expected catalog and how it was built (for the report). */
+    private record Expected(SchemaCatalog catalog, String builtIn) {
+    }
+
+    /**
+     * The catalog this build's migrations produce, built inside a transaction that is always rolled back: in a
+     * scratch schema, or, when the role may not create schemas (no CREATE on the database, as with the documented
+     * migration role that only owns its schema), as temporary tables (pg_temp, which every role may use by default).
+     */
+    private Expected expectedCatalog(Connection connection, List<ScriptName> versioned, List<ScriptName> repeatable)
             throws SQLException {
         String scratch = scratchName(db.schema());
         String originalPath;
         try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SHOW search_path")) {
             rs.next();
-            originalPath = rs.getString(1);
+            originalPath = rs.getString(1) == null || rs.getString(1).isBlank() ? "" : ", " + rs.getString(1);
         }
         connection.rollback();
         try {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET LOCAL lock_timeout = '5s'");
-                try {
-                    statement.execute("CREATE SCHEMA " + Rollback.quote(scratch));
-                } catch (SQLException e) {
-                    if ("42501".equals(e.getSQLState())) {
-                        throw new CliFailure("verify builds the expected schema in a scratch schema (rolled back afterwards) and needs "
-                                + "CREATE on database " + db.database() + ": run it with the migration credentials, not the app role's");
-                    }
-                    throw e;
-                }
-            }
+            boolean ownSchema = createScratchSchema(connection, scratch);
+            String builtIn;
             try (PreparedStatement path = connection.prepareStatement("SELECT set_config('search_path', ?, true)")) {
-                path.setString(1, Rollback.quote(scratch) + (originalPath == null || originalPath.isBlank() ? "" : ", " + originalPath));
+                path.setString(1, (ownSchema ? Rollback.quote(scratch) : "pg_temp") + originalPath);
                 path.execute();
             }
+            builtIn = ownSchema ? "a scratch schema, rolled back"
+                    : "temporary tables (this role has no CREATE on database " + db.database() + "), rolled back";
             List<ScriptName> scripts = new ArrayList<>(versioned);
             scripts.addAll(repeatable);
             for (ScriptName script : scripts) {
                 String sql = migrations.read(script.path()).orElseThrow();
-                sql = CONCURRENTLY.matcher(Placeholders.expand(sql, scratch, db.user(), db.database(), script.path())).replaceAll("$1");
+                String schemaName = ownSchema ? scratch : "pg_temp";
+                sql = CONCURRENTLY.matcher(Placeholders.expand(sql, schemaName, db.user(), db.database(), script.path())).replaceAll("$1");
                 try (Statement statement = connection.createStatement()) {
                     statement.setEscapeProcessing(false);
                     statement.execute(sql);
                 } catch (SQLException e) {
-                    throw new CliFailure("cannot build the expected schema: " + script.path() + " failed in a scratch schema: "
-                            + Connections.serverMessage(e) + Rollback.sqlState(e));
+                    throw new CliFailure("cannot build the expected schema: " + script.path() + " failed when replayed in "
+                            + (ownSchema ? "a scratch schema" : "temporary tables") + ": " + Connections.serverMessage(e) + Rollback.sqlState(e));
                 }
             }
-            return SchemaCatalog.read(connection, scratch);
+            String target = ownSchema ? scratch : temporarySchema(connection);
+            return new Expected(target == null ? new SchemaCatalog(java.util.Map.of()) : SchemaCatalog.read(connection, target), builtIn);
         } finally {
             connection.rollback();
             dropIfLeftBehind(connection, scratch);
+        }
+    }
+
+    /** Creates the scratch schema; false (transaction rolled back, lock timeout set again) when not allowed to. */
+    private boolean createScratchSchema(Connection connection, String scratch) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL lock_timeout = '5s'");
+            try {
+                statement.execute("CREATE SCHEMA " + Rollback.quote(scratch));
+                return true;
+            } catch (SQLException e) {
+                if (!"42501".equals(e.getSQLState())) {
+                    throw e;
+                }
+            }
+        }
+        connection.rollback();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SET LOCAL lock_timeout = '5s'");
+            try (ResultSet rs = statement.executeQuery("SELECT has_database_privilege(current_database(), 'TEMP')")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    throw new CliFailure("verify replays this build's migrations into a scratch schema or temporary tables (both rolled back) "
+                            + "and needs CREATE or TEMP on database " + db.database() + ": run it with the migration credentials");
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String temporarySchema(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT nspname FROM pg_namespace WHERE oid = pg_my_temp_schema()")) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 

@@ -21,7 +21,12 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
+import io.chatsessions.error.Problem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import reactor.core.publisher.Mono;
 
@@ -39,6 +44,12 @@ public class SessionController {
     }
 
     @Operation(summary = "Create a session", description = "Body {title?, metadata?, archived?}; an empty body is fine. Honours Idempotency-Key.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionWriteSchema.class)))
+    @ApiResponse(responseCode = "201", description = "Created (or the replay of the first response for a reused Idempotency-Key)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionResponse.class)))
+    @ApiResponse(responseCode = "400", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @ApiResponse(responseCode = "409", description = "Same Idempotency-Key still in flight")
+    @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with a different request")
     @Post
     @Consumes({MediaType.APPLICATION_JSON, MediaType.ALL})
     public Mono<HttpResponse<String>> create(Authentication user,
@@ -65,6 +76,9 @@ public class SessionController {
     }
 
     @Operation(summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
+    @RequestBody(content = @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = SessionWriteSchema.class)))
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionResponse.class)))
+    @ApiResponse(responseCode = "412", description = "If-Match does not match the current version")
     @Patch("/{id}")
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
     public Mono<HttpResponse<SessionResponse>> patch(Authentication user, @PathVariable String id,
