@@ -12,12 +12,12 @@ WORKDIR /build
 
 # Dependencies first, so this layer is rebuilt only when the pom or the wrapper changes.
 COPY .mvn/ .mvn/
-COPY mvnw pom.xml aot-jar.properties ./
+COPY mvnw pom.xml ./
 RUN ./mvnw -B -q dependency:go-offline
 
-# Then the sources and the migrations (db/ is packaged into the jar as db/migration).
-COPY db/ db/
-COPY src/main/ src/main/
+# Then the rest of the build context (.dockerignore keeps tests, docs, k8s/ and build output out): the sources,
+# db/ (migrations and rollback scripts, packaged into the jar) and build settings such as openapi.properties.
+COPY . .
 RUN ./mvnw -B -q package -DskipTests
 
 # ---- runtime stage: a small JRE, non-root, read-only-root-filesystem friendly -----------------------------
