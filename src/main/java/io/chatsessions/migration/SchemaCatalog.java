@@ -115,8 +115,11 @@ record SchemaCatalog(Map<String, Map<String, String>> sections) {
                 qualified = rs.getString(1);
             }
         }
-        query(connection, INDEXES_SQL, schema, rs -> indexes.put(rs.getString(1),
-                rs.getString(2).replace(" ON ONLY " + qualified + ".", " ON ONLY ").replace(" ON " + qualified + ".", " ON ")));
+        // pg_get_indexdef always qualifies the table; a session's temporary schema is printed as "pg_temp"
+        String alias = schema.startsWith("pg_temp_") ? "pg_temp" : qualified;
+        query(connection, INDEXES_SQL, schema, rs -> indexes.put(rs.getString(1), rs.getString(2)
+                .replace(" ON ONLY " + qualified + ".", " ON ONLY ").replace(" ON " + qualified + ".", " ON ")
+                .replace(" ON ONLY " + alias + ".", " ON ONLY ").replace(" ON " + alias + ".", " ON ")));
         sections.put(INDEXES, indexes);
 
         Map<String, String> constraints = new TreeMap<>();
