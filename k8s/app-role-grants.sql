@@ -5,8 +5,11 @@
 --                  It runs the DDL of the Flyway migrations, so the tables it creates belong to it.
 --   chat_app       used by the serving pods: USAGE on the schema and SELECT, INSERT, UPDATE, DELETE on its
 --                  tables, nothing else. It cannot CREATE, ALTER, DROP or TRUNCATE anything, so the app never
---                  runs DDL. (It can read and write chat.flyway_schema_history like any other table in the
---                  schema; readiness reads it to check the schema version.)
+--                  runs DDL. On chat.flyway_schema_history it keeps SELECT only (readiness reads the version).
+--
+-- `migrate` run with APP_DB_ROLE=chat_app (the Helm chart's init container and docker-compose do so) re-grants
+-- the same privileges after every run, including USAGE/SELECT on any sequence, and makes the Flyway history
+-- read-only for the app role; the default privileges below already cover tables created by later migrations.
 --
 -- Run it once per database, as a superuser (or a role with CREATEROLE that may create schemas), connected
 -- to the database the service uses, with psql 15 or newer:
@@ -23,8 +26,8 @@
 -- the grants are re-applied. Put the same user names and passwords in the Kubernetes Secret
 -- (migration-username/-password, app-username/-password) or in docker-compose.yml.
 --
--- Sequences: the current schema has none (ids are UUIDs made by the service). A future migration that adds
--- one must also GRANT USAGE on it to the app role (or extend the default privileges below).
+-- Sequences: the current schema has none (ids are UUIDs made by the service); `migrate` with APP_DB_ROLE grants
+-- USAGE/SELECT on any that a later migration adds.
 
 \set ON_ERROR_STOP on
 
@@ -80,3 +83,8 @@ GRANT USAGE ON SCHEMA :"schema" TO :"app_role";
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA :"schema" TO :"app_role";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"migrator_role" IN SCHEMA :"schema"
   GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app_role";
+
+-- The Flyway history is read-only for the app role (when it exists already, i.e. when this is run again after
+-- a `migrate`).
+SELECT format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON %I.flyway_schema_history FROM %I', :'schema', :'app_role')
+ WHERE to_regclass(format('%I.flyway_schema_history', :'schema')) IS NOT NULL \gexec

@@ -12,8 +12,8 @@ import java.util.Set;
  * The schema commands of the jar: {@code java -jar chat-sessions.jar migrate|info|validate|baseline|repair|undo|verify}.
  * Plain Java over JDBC and Flyway (no Micronaut context: an init container should start in a second).
  *
- * <p>Exit status: 0 done (or nothing to do), 1 the command failed or found differences, 2 usage or configuration
- * error. Every failure is one line on standard error, {@code chat-sessions <command>: <reason>}, never a stack trace;
+ * <p>Exit status: 0 done (or nothing to do), 1 the command failed, found differences, or a setting is missing or
+ * malformed (named in the message), 2 usage error (unknown command or option, printed with the usage). Every failure is one line on standard error, {@code chat-sessions <command>: <reason>}, never a stack trace;
  * connection failures name host:port/database and come after a bounded wait ({@code MIGRATE_WAIT_SECONDS}, default 60).
  */
 public final class MigrationCli {
@@ -43,7 +43,6 @@ public final class MigrationCli {
                 out.println(usage());
                 return 0;
             }
-            waitSeconds = Connections.waitSeconds(env);
         } catch (CliArguments.UsageException e) {
             err.println(prefix + e.getMessage());
             err.println(usage());
@@ -51,10 +50,11 @@ public final class MigrationCli {
         }
         DatabaseSettings db;
         try {
+            waitSeconds = Connections.waitSeconds(env);
             db = DatabaseSettings.fromEnvironment(env);
-        } catch (MissingSettingException | IllegalArgumentException e) {
-            err.println(prefix + e.getMessage());
-            return 2;
+        } catch (CliArguments.UsageException | MissingSettingException | IllegalArgumentException e) {
+            err.println(prefix + e.getMessage()); // a setting is missing or malformed: one line naming it
+            return 1;
         }
         CliLog.route(err, prefix);
         try {
@@ -108,6 +108,6 @@ public final class MigrationCli {
                 environment: POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_SCHEMA
                   (or DATABASE_URL); MIGRATE_WAIT_SECONDS (wait for the database, default 60);
                   APP_DB_ROLE (migrate grants that role DML on the schema's tables)
-                exit status: 0 ok, 1 failed or differences found, 2 usage or configuration error""";
+                exit status: 0 ok, 1 failed, differences found or a setting missing, 2 unknown command or option""";
     }
 }

@@ -61,6 +61,9 @@ class AppRoleGrantsTest {
                 .createSchemas(true)
                 .load()
                 .migrate();
+        // Once more after the migration, as an operator re-running it would: the history becomes read-only.
+        Deploy.Result again = grants(Map.of("CHAT_MIGRATOR_PASSWORD", MIGRATOR_PASSWORD, "CHAT_APP_PASSWORD", APP_PASSWORD));
+        assertEquals(0, again.exitCode(), again::output);
     }
 
     @AfterAll
@@ -123,7 +126,7 @@ class AppRoleGrantsTest {
         }
     }
 
-    @ParameterizedTest(name = "app role cannot: {0}")
+    @ParameterizedTest(name = "the app role cannot: {0}")
     @ValueSource(strings = {
             "CREATE TABLE chat.extra (id int)",
             "CREATE TABLE public.extra (id int)",
@@ -132,6 +135,8 @@ class AppRoleGrantsTest {
             "TRUNCATE chat.sessions",
             "CREATE INDEX extra_idx ON chat.sessions (title)",
             "CREATE SCHEMA extra",
+            "DELETE FROM chat.flyway_schema_history",
+            "UPDATE chat.flyway_schema_history SET checksum = 0",
             "ALTER TABLE chat.sessions OWNER TO chat_app",
             "CREATE FUNCTION chat.extra() RETURNS int LANGUAGE sql AS 'SELECT 1'",
     })

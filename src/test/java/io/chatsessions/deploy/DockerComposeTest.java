@@ -77,6 +77,7 @@ class DockerComposeTest {
         Map<String, Object> appEnv = map(app.get("environment"));
         assertEquals("chat_app", appEnv.get("POSTGRES_USER"));
         assertEquals(dbEnv.get("CHAT_APP_PASSWORD"), appEnv.get("POSTGRES_PASSWORD"));
+        assertEquals(appEnv.get("POSTGRES_USER"), migrateEnv.get("APP_DB_ROLE"), "migrate grants the app role its DML");
         for (Map<String, Object> env : List.of(migrateEnv, appEnv)) {
             assertEquals("db", env.get("POSTGRES_HOST"));
             assertEquals(dbEnv.get("POSTGRES_DB"), env.get("POSTGRES_DB"));

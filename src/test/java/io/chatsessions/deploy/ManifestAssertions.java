@@ -220,6 +220,8 @@ final class ManifestAssertions {
         assertNotEquals(appUser.getKey(), migrationUser.getKey(), "the app and the migrations use different database roles");
         assertNotEquals(appPassword.getKey(), migrationPassword.getKey());
         assertTrue(migrate.getEnv().stream().noneMatch(e -> e.getName().startsWith("AUTH_")), "migrate gets no auth settings");
+        SecretKeySelector appRole = secretRef(migrate, "APP_DB_ROLE");
+        assertEquals(appUser, appRole, "migrate grants the app role (APP_DB_ROLE) its DML privileges");
 
         List<Secret> secrets = ofType(objects, Secret.class);
         if (expected.exampleSecret()) {
