@@ -63,8 +63,9 @@ public class MessageController {
     }
 
     @Operation(summary = "A page of messages in ascending seq: the newest, or those just before/after a seq")
-    @Get("/messages")
-    public Mono<MessagePage> page(Authentication user, @PathVariable String sessionId,
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
+    @Get(value = "/messages", produces = MediaType.APPLICATION_JSON)
+    public Mono<byte[]> page(Authentication user, @PathVariable String sessionId,
                                   @Nullable @QueryValue String limit,
                                   @Nullable @QueryValue("before_seq") String beforeSeq,
                                   @Nullable @QueryValue("after_seq") String afterSeq) {
@@ -74,8 +75,9 @@ public class MessageController {
     }
 
     @Operation(summary = "Get one message")
-    @Get("/messages/{messageId}")
-    public Mono<MessageResponse> get(Authentication user, @PathVariable String sessionId, @PathVariable String messageId) {
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageResponse.class)))
+    @Get(value = "/messages/{messageId}", produces = MediaType.APPLICATION_JSON)
+    public Mono<byte[]> get(Authentication user, @PathVariable String sessionId, @PathVariable String messageId) {
         return service.get(user.getName(), RequestParams.uuid(sessionId, "session_id"), RequestParams.uuid(messageId, "message_id"));
     }
 }

@@ -4,7 +4,6 @@ import io.chatsessions.db.Database;
 import io.chatsessions.error.ProblemException;
 import io.chatsessions.idempotency.IdempotencyService;
 import io.chatsessions.idempotency.StoredResponse;
-import io.chatsessions.json.JsonBodies;
 import io.chatsessions.session.SessionService;
 import io.r2dbc.spi.Connection;
 import jakarta.inject.Singleton;
@@ -24,10 +23,10 @@ public class MessageService {
     private final MessageRepository messages;
     private final MessageRequests requests;
     private final IdempotencyService idempotency;
-    private final JsonBodies json;
+    private final MessageJson json;
 
     public MessageService(Database database, MessageRepository messages, MessageRequests requests,
-                          IdempotencyService idempotency, JsonBodies json) {
+                          IdempotencyService idempotency, MessageJson json) {
         this.database = database;
         this.messages = messages;
         this.requests = requests;
@@ -41,8 +40,8 @@ public class MessageService {
         return idempotency.execute(userId, idempotencyKey, "POST", path, body,
                 connection -> append(connection, sessionId, userId, List.of(message))
                         .map(appended -> {
-                            MessageResponse only = appended.get(0);
-                            return new StoredResponse(201, path + "/" + only.id(), write(only));
+                            Message only = appended.get(0);
+                            return new StoredResponse(201, path + "/" + only.id(), utf8(json.one(only)));
                         }));
     }
 
@@ -50,10 +49,11 @@ public class MessageService {
         List<NewMessage> batch = requests.parseBatch(body);
         return idempotency.execute(userId, idempotencyKey, "POST", messagesPath(sessionId) + ":batch", body,
                 connection -> append(connection, sessionId, userId, batch)
-                        .map(appended -> new StoredResponse(201, null, write(new MessageBatch(appended)))));
+                        .map(appended -> new StoredResponse(201, null, utf8(json.batch(appended)))));
     }
 
-    public Mono<MessagePage> page(String userId, UUID sessionId, Integer beforeSeq, Integer afterSeq, int limit) {
+    /** The page as response JSON (see {@link MessageJson}); shaped as {@link MessagePage}. */
+    public Mono<byte[]> page(String userId, UUID sessionId, Integer beforeSeq, Integer afterSeq, int limit) {
         if (beforeSeq != null && afterSeq != null) {
             throw ProblemException.invalidField("before_seq", "cannot be combined with after_seq");
         }
@@ -69,17 +69,18 @@ public class MessageService {
                     boolean hasMore = !ascending.isEmpty() && (direction == MessageRepository.Direction.AFTER
                             ? ascending.get(ascending.size() - 1).seq() < rows.messageCount()
                             : ascending.get(0).seq() > 1);
-                    return new MessagePage(ascending.stream().map(this::response).toList(), hasMore);
+                    return json.page(ascending, hasMore);
                 });
     }
 
-    public Mono<MessageResponse> get(String userId, UUID sessionId, UUID messageId) {
+    /** The message as response JSON, shaped as {@link MessageResponse}. */
+    public Mono<byte[]> get(String userId, UUID sessionId, UUID messageId) {
         return database.withConnection(c -> messages.find(c, sessionId, userId, messageId))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("message")))
-                .map(this::response);
+                .map(json::one);
     }
 
-    private Mono<List<MessageResponse>> append(Connection connection, UUID sessionId, String userId, List<NewMessage> batch) {
+    private Mono<List<Message>> append(Connection connection, UUID sessionId, String userId, List<NewMessage> batch) {
         return messages.append(connection, sessionId, userId, batch)
                 .collectList()
                 .flatMap(rows -> {
@@ -88,18 +89,12 @@ public class MessageService {
                     }
                     List<Message> sorted = new ArrayList<>(rows);
                     sorted.sort(Comparator.comparingInt(Message::seq));
-                    return Mono.just(sorted.stream().map(this::response).toList());
+                    return Mono.just(sorted);
                 });
     }
 
-    private MessageResponse response(Message message) {
-        return MessageResponse.of(message,
-                message.sourcesJson() == null ? null : json.parseStored(message.sourcesJson()),
-                json.parseStored(message.metadataJson()));
-    }
-
-    private String write(Object body) {
-        return new String(json.writeBytes(body), StandardCharsets.UTF_8);
+    private static String utf8(byte[] body) {
+        return new String(body, StandardCharsets.UTF_8);
     }
 
     static String messagesPath(UUID sessionId) {

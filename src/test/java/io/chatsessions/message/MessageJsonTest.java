@@ -1,0 +1,62 @@
+package io.chatsessions.message;
+
+import io.micronaut.core.type.Argument;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The hand-written writer must produce exactly what serialising the documented {@link MessageResponse} produces. */
+class MessageJsonTest {
+
+    private static final ObjectMapper SERDE = ObjectMapper.getDefault();
+    private final MessageJson writer = new MessageJson();
+
+    @Test
+    void matchesTheDocumentedShape() throws IOException {
+        for (Message message : List.of(full(), minimal())) {
+            Map<String, Object> written = parse(writer.one(message));
+            JsonNode sources = message.sourcesJson() == null ? null : SERDE.readValue(message.sourcesJson(), JsonNode.class);
+            JsonNode metadata = SERDE.readValue(message.metadataJson(), JsonNode.class);
+            Map<String, Object> documented = parse(SERDE.writeValueAsBytes(MessageResponse.of(message, sources, metadata)));
+            assertEquals(documented, written);
+        }
+    }
+
+    @Test
+    void pageAndBatchWrapTheItems() throws IOException {
+        Map<String, Object> page = parse(writer.page(List.of(full(), minimal()), true));
+        assertEquals(true, page.get("has_more"));
+        assertEquals(2, ((List<?>) page.get("items")).size());
+        assertEquals(Map.of("items", List.of()), parse(writer.batch(List.of())));
+    }
+
+    @Test
+    void escapesContent() throws IOException {
+        Message tricky = new Message(UUID.randomUUID(), UUID.randomUUID(), 1, "user", "quote \" backslash \\ newline \n emoji 👋 </script>",
+                null, null, null, null, "{}", OffsetDateTime.now());
+        assertEquals(tricky.content(), parse(writer.one(tricky)).get("content"));
+    }
+
+    private static Message full() {
+        return new Message(UUID.randomUUID(), UUID.randomUUID(), 7, "assistant", "Answer [1] — 你好 مرحبا",
+                "[{\"url\": \"https://x.example\", \"page\": 2, \"score\": 0.91, \"extra\": {\"k\": [1, 2]}}]",
+                840, 5, "hybrid", "{\"model\": \"m-1\"}", OffsetDateTime.parse("2026-11-22T01:02:03.456789Z"));
+    }
+
+    private static Message minimal() {
+        return new Message(UUID.randomUUID(), UUID.randomUUID(), 1, "tool", "", null, null, null, null, "{}",
+                OffsetDateTime.parse("2026-11-22T01:02:03Z"));
+    }
+
+    private static Map<String, Object> parse(byte[] json) throws IOException {
+        return SERDE.readValue(json, Argument.mapOf(String.class, Object.class));
+    }
+}
