@@ -1,6 +1,7 @@
 package io.chatsessions.error;
 
 import io.chatsessions.db.DatabaseErrors;
+import io.chatsessions.web.RequestIdFilter;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;
@@ -28,11 +29,12 @@ public class UnexpectedErrorHandler implements ExceptionHandler<Exception, HttpR
         ProblemException translated = DatabaseErrors.translate(exception);
         if (translated != null) {
             if (translated.type() == ProblemType.SERVICE_UNAVAILABLE) {
-                LOG.warn("{} {}: database unavailable: {}", request.getMethod(), request.getPath(), exception.toString());
+                LOG.warn("{} {} request_id={}: database unavailable: {}", request.getMethod(), request.getPath(),
+                        RequestIdFilter.requestId(request), exception.toString());
             }
             return problems.handle(request, translated);
         }
-        LOG.error("{} {} failed", request.getMethod(), request.getPath(), exception);
+        LOG.error("{} {} request_id={} failed", request.getMethod(), request.getPath(), RequestIdFilter.requestId(request), exception);
         return ProblemResponses.of(ProblemType.INTERNAL.problem("the server could not complete the request"));
     }
 }
