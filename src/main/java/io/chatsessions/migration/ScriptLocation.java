@@ -32,20 +32,27 @@ final class ScriptLocation {
     private final String location;
     private final String classpathFolder; // "db/rollback", or null for a filesystem location
     private final Path directory;         // or null for a classpath location
+    private final ClassLoader loader;
 
-    private ScriptLocation(String location, String classpathFolder, Path directory) {
+    private ScriptLocation(String location, String classpathFolder, Path directory, ClassLoader loader) {
         this.location = location;
         this.classpathFolder = classpathFolder;
         this.directory = directory;
+        this.loader = loader;
     }
 
     static ScriptLocation of(String location) {
+        return of(location, defaultClassLoader());
+    }
+
+    /** With a given class loader for classpath: locations (tests read a jar through their own loader). */
+    static ScriptLocation of(String location, ClassLoader loader) {
         if (location.startsWith(CLASSPATH)) {
             String folder = location.substring(CLASSPATH.length()).replaceAll("^/+|/+$", "");
-            return new ScriptLocation(location, folder, null);
+            return new ScriptLocation(location, folder, null, loader);
         }
         if (location.startsWith(FILESYSTEM)) {
-            return new ScriptLocation(location, null, Path.of(location.substring(FILESYSTEM.length())));
+            return new ScriptLocation(location, null, Path.of(location.substring(FILESYSTEM.length())), loader);
         }
         throw new IllegalArgumentException("a script location starts with classpath: or filesystem:, got " + location);
     }
@@ -73,7 +80,7 @@ final class ScriptLocation {
                 Path file = directory.resolve(relativePath);
                 return Files.isRegularFile(file) ? Optional.of(text(Files.readAllBytes(file))) : Optional.empty();
             }
-            try (InputStream in = classLoader().getResourceAsStream(classpathFolder + "/" + relativePath)) {
+            try (InputStream in = loader.getResourceAsStream(classpathFolder + "/" + relativePath)) {
                 return in == null ? Optional.empty() : Optional.of(text(in.readAllBytes()));
             }
         } catch (IOException e) {
@@ -86,7 +93,7 @@ final class ScriptLocation {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
-    private static ClassLoader classLoader() {
+    private static ClassLoader defaultClassLoader() {
         ClassLoader loader = ScriptLocation.class.getClassLoader();
         return loader != null ? loader : ClassLoader.getSystemClassLoader();
     }
@@ -108,7 +115,7 @@ final class ScriptLocation {
     private void listClasspath(TreeSet<String> names) {
         boolean found = false;
         try {
-            Enumeration<URL> urls = classLoader().getResources(classpathFolder);
+            Enumeration<URL> urls = loader.getResources(classpathFolder);
             while (urls.hasMoreElements()) {
                 URL url = urls.nextElement();
                 if (url.getProtocol().equals("file")) {
@@ -125,7 +132,7 @@ final class ScriptLocation {
                     }
                 }
             }
-            if (!found) {
+            if (!found && loader == defaultClassLoader()) {
                 // A jar built without directory entries has no resource for the folder itself: scan our own jar.
                 URL self = ScriptLocation.class.getProtectionDomain().getCodeSource() == null ? null
                         : ScriptLocation.class.getProtectionDomain().getCodeSource().getLocation();
