@@ -1,7 +1,9 @@
 package io.chatsessions.deploy;
 
+import com.marcnuri.helm.DryRun;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import com.marcnuri.helm.Release;
 import io.chatsessions.deploy.ManifestAssertions.Expected;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.chatsessions.deploy.KubernetesYaml.single;
@@ -71,6 +74,30 @@ class HelmChartTest {
         Ingress ingress = single(objects, Ingress.class);
         assertEquals("nginx", ingress.getSpec().getIngressClassName());
         assertEquals("chat-sessions-tls", ingress.getSpec().getTls().get(0).getSecretName());
+    }
+
+    /** `helm install --dry-run` (client only): NOTES.txt renders and says what the operator must do next. */
+    @Test
+    void notesWarnAboutTheExampleSecretAndShowHowToReachTheApi() {
+        String notes = dryRunInstall().getOutput();
+        assertTrue(notes.contains("WARNING: no existingSecret is set"), notes);
+        assertTrue(notes.contains("kubectl -n chat port-forward svc/chat-sessions 8080:80"), notes);
+        assertTrue(notes.contains("logs deploy/chat-sessions -c migrate"), notes);
+        assertTrue(notes.contains("token --user alice"), notes);
+
+        String production = dryRunInstall(Deploy.PRODUCTION_VALUES).getOutput();
+        assertFalse(production.contains("WARNING"), production);
+        assertTrue(production.contains("https://chat.example.com/api/v1/sessions"), production);
+        assertFalse(production.contains("token --user"), "no HS256 token hint with JWKS auth: " + production);
+    }
+
+    private static Release dryRunInstall(Path... valuesFiles) {
+        var install = new Helm(Deploy.CHART).install().withName(Deploy.RELEASE).withNamespace("chat")
+                .clientOnly().dryRun().withDryRunOption(DryRun.CLIENT);
+        for (Path values : valuesFiles) {
+            install = install.withValuesFile(values);
+        }
+        return install.call();
     }
 
     @Test
