@@ -27,7 +27,7 @@ class ConcurrentMigrateTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
-            ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+            ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                     "io.chatsessions.Application", "migrate");
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(name -> name.startsWith("POSTGRES_") || name.equals("DATABASE_URL") || name.equals("APP_DB_ROLE"));
