@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /** One invocation of a schema command, after its arguments and settings were read. */
 final class Commands {
@@ -339,9 +338,5 @@ final class Commands {
         Connections.PgDataSource dataSource = connect(false);
         MigrationInfoService info = flyway(dataSource, c -> { }).info();
         return new SchemaVerifier(db, dataSource, ScriptLocation.of(locations.migrations()), out, prefix).verify(info);
-    }
-
-    static String versions(List<MigrationInfo> migrations) {
-        return migrations.stream().map(m -> "V" + m.getVersion()).collect(Collectors.joining(", "));
     }
 }

@@ -208,10 +208,6 @@ final class Connections {
             return settings;
         }
 
-        boolean readOnly() {
-            return readOnly;
-        }
-
         Connection connect(int connectTimeoutSeconds) throws SQLException {
             Properties properties = new Properties();
             properties.setProperty("user", settings.user());
