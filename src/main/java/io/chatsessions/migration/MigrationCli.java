@@ -13,8 +13,9 @@ import java.util.Set;
  * Plain Java over JDBC and Flyway (no Micronaut context: an init container should start in a second).
  *
  * <p>Exit status: 0 done (or nothing to do), 1 the command failed, found differences, or a setting is missing or
- * malformed (named in the message), 2 usage error (unknown command or option, printed with the usage). Every failure is one line on standard error, {@code chat-sessions <command>: <reason>}, never a stack trace;
- * connection failures name host:port/database and come after a bounded wait ({@code MIGRATE_WAIT_SECONDS}, default 60).
+ * malformed (named in the message), 2 usage error (unknown command or option, printed with the usage). Every
+ * failure is one line on standard error, {@code chat-sessions <command>: <reason>}, never a stack trace; connection
+ * failures name host:port/database and come after a bounded wait ({@code MIGRATE_WAIT_SECONDS}, default 60).
  */
 public final class MigrationCli {
 
