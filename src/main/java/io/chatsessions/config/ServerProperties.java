@@ -28,13 +28,13 @@ public final class ServerProperties {
         properties.put(options + "applicationName", "chat-sessions");
         properties.put(options + "connectTimeout", env.getOrDefault("DB_CONNECT_TIMEOUT", "PT2S"));
         properties.put(options + "tcpKeepAlive", "true");
-        properties.put(options + "statementTimeout", env.getOrDefault("DB_STATEMENT_TIMEOUT", "PT4S"));
-        properties.put(options + "lockWaitTimeout", env.getOrDefault("DB_LOCK_WAIT_TIMEOUT", "PT3S"));
+        properties.put(options + "statementTimeout", env.getOrDefault("DB_STATEMENT_TIMEOUT", "PT3S"));
+        properties.put(options + "lockWaitTimeout", env.getOrDefault("DB_LOCK_WAIT_TIMEOUT", "PT2S"));
         // Pool: initialSize below maxSize (equal sizes can pin all work to one connection), bounded waits everywhere.
         properties.put(options + "initialSize", env.getOrDefault("DB_POOL_INITIAL_SIZE", "2"));
         properties.put(options + "maxSize", env.getOrDefault("DB_POOL_MAX_SIZE", "20"));
-        properties.put(options + "maxAcquireTime", env.getOrDefault("DB_POOL_ACQUIRE_TIMEOUT", "PT3S"));
-        properties.put(options + "maxCreateConnectionTime", "PT3S");
+        properties.put(options + "maxAcquireTime", env.getOrDefault("DB_POOL_ACQUIRE_TIMEOUT", "PT2.5S"));
+        properties.put(options + "maxCreateConnectionTime", "PT2.5S");
         properties.put(options + "maxValidationTime", "PT2S");
         properties.put(options + "maxIdleTime", "PT10M");
         properties.put(options + "maxLifeTime", "PT30M");

@@ -23,14 +23,18 @@ public class Database {
     private final R2dbcOperations operations;
     private final Duration callTimeout;
 
-    public Database(R2dbcOperations operations, @Value("${chat.database.call-timeout:4500ms}") Duration callTimeout) {
+    public Database(R2dbcOperations operations, @Value("${chat.database.call-timeout:3500ms}") Duration callTimeout) {
         this.operations = operations;
         this.callTimeout = callTimeout;
     }
 
-    /** One or more statements in autocommit mode; a single statement is its own transaction. */
+    /**
+     * One or more statements in autocommit mode; a single statement is its own transaction. Like every method here it
+     * completes only when the work's publisher completes (never on its first value), so a response is sent after the
+     * commit, not after the first RETURNING row.
+     */
     public <T> Mono<T> withConnection(Function<Connection, Publisher<T>> work) {
-        return guard(Mono.from(operations.withConnection(work::apply)));
+        return guard(Flux.from(operations.withConnection(work::apply)).singleOrEmpty());
     }
 
     public <T> Flux<T> withConnectionMany(Function<Connection, Publisher<T>> work) {
@@ -41,7 +45,7 @@ public class Database {
 
     /** Statements in one transaction: committed when the publisher completes, rolled back when it fails. */
     public <T> Mono<T> inTransaction(Function<Connection, Publisher<T>> work) {
-        return guard(Mono.from(operations.withTransaction(status -> work.apply(status.getConnection()))));
+        return guard(Flux.from(operations.withTransaction(status -> work.apply(status.getConnection()))).singleOrEmpty());
     }
 
     private <T> Mono<T> guard(Mono<T> call) {

@@ -40,7 +40,7 @@ public class SchemaReadinessIndicator implements HealthIndicator {
     public Publisher<HealthResult> getResult() {
         return database.withConnection(c -> Flux.from(c.createStatement(CURRENT_VERSION).execute())
                         .flatMap(result -> result.map(row -> Rows.text(row, "version")))
-                        .next())
+                        .singleOrEmpty())
                 .timeout(Duration.ofSeconds(2))
                 .map(this::forVersion)
                 .defaultIfEmpty(result(HealthStatus.DOWN, null, "no migrations applied"))

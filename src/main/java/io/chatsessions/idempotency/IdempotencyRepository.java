@@ -46,7 +46,7 @@ public class IdempotencyRepository {
                         .bind(0, userId).bind(1, key).bind(2, requestHash).bind(3, (double) abandonedAfterSeconds)
                         .execute())
                 .flatMap(result -> result.map(row -> Boolean.TRUE))
-                .next()
+                .singleOrEmpty()
                 .defaultIfEmpty(false);
     }
 
@@ -59,7 +59,7 @@ public class IdempotencyRepository {
                             : null;
                     return new IdempotencyRecord(Rows.text(row, "request_hash"), completed, response);
                 }))
-                .next();
+                .singleOrEmpty();
     }
 
     public Mono<Long> complete(Connection connection, String userId, String key, StoredResponse response) {

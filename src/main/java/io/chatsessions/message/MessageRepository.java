@@ -124,7 +124,7 @@ public class MessageRepository {
     public Mono<Message> find(Connection connection, UUID sessionId, String userId, UUID messageId) {
         return Flux.from(connection.createStatement(FIND).bind(0, messageId).bind(1, sessionId).bind(2, userId).execute())
                 .flatMap(result -> result.map(MessageRepository::map))
-                .next();
+                .singleOrEmpty();
     }
 
     static Message map(Readable row) {

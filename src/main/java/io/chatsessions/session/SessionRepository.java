@@ -87,7 +87,7 @@ public class SessionRepository {
     }
 
     private static Mono<Session> one(Statement statement) {
-        return many(statement).next();
+        return many(statement).singleOrEmpty();
     }
 
     private static Flux<Session> many(Statement statement) {
