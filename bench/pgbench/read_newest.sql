@@ -1,0 +1,34 @@
+-- pgbench script of the chat-sessions benchmark (bench/run.sh, see BENCHMARKS.md): read the newest 50 messages of a session, as GET /api/v1/sessions/{id}/messages does it.
+--
+-- The statement at the end of this file is the service's own SQL, quoted below from the constant named on the
+-- "service-sql" line, with each bind parameter $N replaced by the expression on its "-- $N =>" line (pgbench
+-- variables are integers, so UUIDs and user ids are computed from them by the helpers in bench/sql/functions.sql).
+-- src/test/java/io/chatsessions/bench/PgbenchSqlDriftTest.java fails when the service's SQL changes, so this file
+-- cannot drift from it. Run with -M prepared: the service's driver also uses named prepared statements.
+--
+-- service-sql: io.chatsessions.message.MessageRepository#PAGE_NEWEST
+--   | SELECT s.message_count, m.*
+--   |   FROM sessions s
+--   |   LEFT JOIN LATERAL (
+--   |       SELECT id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at
+--   |         FROM messages
+--   |        WHERE session_id = s.id ORDER BY seq DESC LIMIT $3
+--   |   ) m ON true
+--   |  WHERE s.id = $1 AND s.user_id = $2
+--
+-- $1 => bench.session_id(:sid)
+-- $2 => bench.user_id(:u)
+-- $3 => :limit
+--
+\set u random(:u_lo, :u_hi)
+\set k random(:k_lo, :k_hi)
+\set sid :u * 100000 + :k
+\set limit 50
+SELECT s.message_count, m.*
+  FROM sessions s
+  LEFT JOIN LATERAL (
+      SELECT id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at
+        FROM messages
+       WHERE session_id = s.id ORDER BY seq DESC LIMIT :limit
+  ) m ON true
+ WHERE s.id = bench.session_id(:sid) AND s.user_id = bench.user_id(:u);
