@@ -219,9 +219,14 @@ public final class Bench {
         }
         if (pg != null) {
             pg.stop();
+            if (succeeded) {
+                pg.discard();
+            }
             pg = null;
         }
     }
+
+    static volatile boolean succeeded;
 
     static int run() throws Exception {
         String conns = S.connections.stream().map(String::valueOf).collect(Collectors.joining(" and "));
@@ -298,6 +303,7 @@ public final class Bench {
                 + (paced == null ? 0 : paced.errors) + scale.stream().mapToLong(c -> c.service.errors + c.pgbench.errors).sum();
         System.out.printf(Locale.ROOT, "done in %s: %d measurements, %d errors, %d pool-acquire timeouts%n",
                 elapsed(), rows.size() * 2 + scale.size() * 2 + (paced == null ? 0 : 1), errors, poolTimeoutsTotal);
+        succeeded = true;
         return errors == 0 ? 0 : 3;
     }
 
@@ -578,6 +584,21 @@ public final class Bench {
                         S.work.resolve("pg_ctl-stop.log"), 90);
             } catch (Exception e) {
                 System.out.println("could not stop PostgreSQL: " + e.getMessage());
+            }
+        }
+
+        /** After a successful run: keep the server's log, drop the cluster (gigabytes in a full run) unless BENCH_KEEP_DATA=1. */
+        void discard() {
+            if (running || "1".equals(System.getenv("BENCH_KEEP_DATA"))) {
+                return;
+            }
+            try {
+                if (Files.exists(data.resolve("server.log"))) {
+                    Files.copy(data.resolve("server.log"), S.work.resolve("postgres.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                deleteTree(data);
+            } catch (IOException e) {
+                System.out.println("could not remove " + data + ": " + e.getMessage());
             }
         }
     }
