@@ -143,7 +143,7 @@ public final class Bench {
         s.users = intEnv(env, "BENCH_USERS", s.users);
         s.duration = intEnv(env, "BENCH_DURATION", s.duration);
         s.warmup = intEnv(env, "BENCH_WARMUP", s.warmup);
-        s.warmupMax = intEnv(env, "BENCH_WARMUP_MAX", s.smoke ? 1 : 150);
+        s.warmupMax = intEnv(env, "BENCH_WARMUP_MAX", s.smoke ? 1 : 180);
         s.scaleDuration = intEnv(env, "BENCH_SCALE_DURATION", s.scaleDuration);
         s.threads = intEnv(env, "BENCH_THREADS", 2);
         s.connections = Arrays.stream(env.getOrDefault("BENCH_CONNECTIONS", "16,64").split(","))
@@ -202,7 +202,7 @@ public final class Bench {
         } catch (Failure e) {
             System.out.println("FAILED: " + e.getMessage());
             status = 1;
-        } catch (Exception e) {
+        } catch (Exception | Error e) {
             System.out.println("FAILED: " + e);
             e.printStackTrace(System.out);
             status = 1;
@@ -262,10 +262,12 @@ public final class Bench {
                 checkpoint();
                 row.service = wrkRun(op.key, c, S.duration, data.sessions, data.users, 0);
                 rows.add(row);
-                step("%-34s %3d conns: pgbench %8.0f tx/s p50 %6.2f p99 %7.2f ms | service %8.0f req/s p50 %6.2f p99 %7.2f ms | ratio %.2f%s",
+                step("%-34s %3d conns: pgbench %8.0f tx/s p50 %6.2f p99 %7.2f ms | service %8.0f req/s p50 %6.2f p99 %7.2f ms | ratio %.2f%s%s",
                         op.title, c, row.pgbench.throughput, row.pgbench.p50, row.pgbench.p99,
                         row.service.throughput, row.service.p50, row.service.p99, row.ratio(),
-                        row.service.errors + row.pgbench.errors > 0 ? "  ERRORS " + row.service.errors + "/" + row.pgbench.errors : "");
+                        row.service.errors + row.pgbench.errors > 0 ? "  ERRORS " + row.service.errors + "/" + row.pgbench.errors : "",
+                        Math.max(nz(row.service.others), nz(row.pgbench.others)) > 10
+                                ? String.format(Locale.ROOT, "  (NOISE: other processes took %.0f%% / %.0f%% of the CPU)", nz(row.service.others), nz(row.pgbench.others)) : "");
             }
         }
         Measure paced = pacedRun(rows, data);
@@ -846,15 +848,17 @@ public final class Bench {
 
         static final Pattern POOL_TIMEOUT = Pattern.compile("(?i)(PoolAcquireTimeout|acquir\\w*[^\\n]{0,80}(time ?out|timed out)|maxAcquireTime)");
 
-        /** Pool-acquire timeouts the service logged since the given log offset. */
+        /** Pool-acquire timeouts the service logged since the given log offset (streamed: the access log grows large). */
         int poolTimeouts(long from) {
-            try {
-                byte[] all = Files.readAllBytes(log);
-                String text = new String(all, (int) Math.min(from, all.length), (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
-                Matcher m = POOL_TIMEOUT.matcher(text);
+            try (java.nio.channels.SeekableByteChannel channel = Files.newByteChannel(log)) {
+                channel.position(Math.min(from, channel.size()));
+                BufferedReader reader = new BufferedReader(new InputStreamReader(java.nio.channels.Channels.newInputStream(channel), StandardCharsets.UTF_8), 1 << 16);
                 int n = 0;
-                while (m.find()) {
-                    n++;
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (POOL_TIMEOUT.matcher(line).find()) {
+                        n++;
+                    }
                 }
                 return n;
             } catch (IOException e) {
@@ -940,9 +944,18 @@ public final class Bench {
         double pgCpu;
         double clientCpu;
         double busy;
+        double others;
         long rssKb;
         int poolTimeouts;
         Map<String, Double> threadCpu = new LinkedHashMap<>();
+        long busyTicks;
+        long totalTicks;
+
+        /** Share of the machine's CPU that went to processes outside the benchmark (a build, say): noise. */
+        void othersFromClient() {
+            double ours = (Double.isNaN(serviceCpu) ? 0 : serviceCpu) + pgCpu + (Double.isNaN(clientCpu) ? 0 : clientCpu);
+            others = totalTicks == 0 ? Double.NaN : Math.max(0, 100.0 * (busyTicks / (double) CLK_TCK - ours) / (totalTicks / (double) CLK_TCK));
+        }
 
         double perThousand(double cpuSeconds) {
             return requests == 0 ? Double.NaN : cpuSeconds / (requests / 1000.0);
@@ -1012,6 +1025,8 @@ public final class Bench {
             m.pgCpu = (postgresTicks - before.postgresTicks) / (double) CLK_TCK;
             long totalTicks = total - before.total;
             m.busy = totalTicks == 0 ? Double.NaN : 100.0 * (totalTicks - (idle - before.idle)) / totalTicks;
+            m.busyTicks = totalTicks - (idle - before.idle);
+            m.totalTicks = totalTicks;
             if (svc != null) {
                 m.rssKb = svc.status("VmRSS");
                 m.poolTimeouts = svc.poolTimeouts(before.logOffset);
@@ -1112,6 +1127,7 @@ public final class Bench {
         Snapshot before = Snapshot.take();
         String out = runLoad(cmd, tag, seconds + 120L, m);
         Snapshot.take().into(m, before);
+        m.othersFromClient();
         Matcher line = Pattern.compile("BENCH_WRK (.*)").matcher(out);
         if (!line.find()) {
             m.errors += 1;
@@ -1175,6 +1191,7 @@ public final class Bench {
         Snapshot before = Snapshot.take();
         String out = runLoad(cmd, tag, seconds + 180L, m);
         Snapshot.take().into(m, before);
+        m.othersFromClient(); // the idle service's own CPU is ours, not noise
         m.serviceCpu = Double.NaN;
         m.rssKb = 0;
         m.poolTimeouts = 0;
@@ -1246,8 +1263,9 @@ public final class Bench {
     }
 
     /**
-     * JIT warm-up: rounds of every operation (S.warmup seconds each) at the largest connection count, until a round's
-     * throughput is within 5% of the round before (at least two rounds, at most BENCH_WARMUP_MAX seconds in all).
+     * JIT warm-up: rounds of every operation (S.warmup seconds each) at the largest connection count, until the JIT
+     * compiler threads take under 5% of the service's CPU and a round's throughput is within 5% of the round before
+     * (at least two rounds, at most BENCH_WARMUP_MAX seconds in all).
      */
     static String warmup(Data d) throws Exception {
         if (S.warmup <= 0) {
@@ -1261,16 +1279,22 @@ public final class Bench {
         for (int round = 1; ; round++) {
             long requests = 0;
             double seconds = 0;
+            double jit = 0;
+            double cpu = 0;
             for (Op op : S.ops) {
                 Measure m = wrkRun(op.key, c, S.warmup, d.sessions, d.users, 0);
                 requests += m.requests;
                 seconds += m.seconds;
+                jit += m.threadCpu.getOrDefault("JIT compiler", 0.0);
+                cpu += m.threadCpu.values().stream().mapToDouble(Double::doubleValue).sum();
             }
             double rate = seconds == 0 ? 0 : requests / seconds;
-            rounds.add(String.format(Locale.ROOT, "%.0f", rate));
+            double jitShare = cpu == 0 ? 1 : jit / cpu;
+            rounds.add(String.format(Locale.ROOT, "%.0f (JIT %.0f%%)", rate, 100 * jitShare));
             double spent = (System.nanoTime() - start) / 1e9;
-            step("warm-up round %d: %.0f req/s over all operations", round, rate);
-            boolean settled = round >= 2 && rate < previous * 1.05;
+            step("warm-up round %d: %.0f req/s over all operations, JIT compiler %.0f%% of the service's CPU", round, rate, 100 * jitShare);
+            // Warm = the JIT has (nearly) stopped compiling and the rate no longer climbs.
+            boolean settled = round >= 2 && jitShare < 0.05 && rate < previous * 1.05;
             if (settled || spent + S.ops.size() * (S.warmup + 1) > S.warmupMax) {
                 return String.format(Locale.ROOT, "%d rounds, %.0f s, req/s per round %s%s", round, spent, String.join(" -> ", rounds),
                         settled ? "" : " (not settled: BENCH_WARMUP_MAX reached)");
@@ -1584,15 +1608,21 @@ public final class Bench {
         b.append("\n![service / pgbench throughput](").append(S.updateDocs ? "bench/results/ratios.svg" : "ratios.svg").append(")\n");
 
         b.append("\n### Resources per run (CPU seconds per 1,000 requests or transactions)\n\n");
-        b.append("| operation | conns | service CPU | PostgreSQL CPU, service run / pgbench run | wrk / pgbench CPU | machine busy %, service run / pgbench run | service RSS MiB | errors (service / pgbench) | pool-acquire timeouts |\n");
-        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        b.append("| operation | conns | service CPU | PostgreSQL CPU, service run / pgbench run | wrk / pgbench CPU | machine busy %, service run / pgbench run | of which outside the benchmark's processes %, service run / pgbench run | service RSS MiB | errors (service / pgbench) | pool-acquire timeouts |\n");
+        b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        double worstNoise = 0;
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s / %s | %s / %s | %s / %s | %s | %d / %d | %d |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s | %d / %d | %d |%n",
                     r.op.title, r.connections, fmt(r.service.perThousand(r.service.serviceCpu), 3),
                     fmt(r.service.perThousand(r.service.pgCpu), 3), fmt(r.pgbench.perThousand(r.pgbench.pgCpu), 3),
                     fmt(r.service.perThousand(r.service.clientCpu), 3), fmt(r.pgbench.perThousand(r.pgbench.clientCpu), 3),
-                    fmt(r.service.busy, 0), fmt(r.pgbench.busy, 0), fmt(r.service.rssKb / 1024.0, 0),
-                    r.service.errors, r.pgbench.errors, r.service.poolTimeouts));
+                    fmt(r.service.busy, 0), fmt(r.pgbench.busy, 0), fmt(r.service.others, 0), fmt(r.pgbench.others, 0),
+                    fmt(r.service.rssKb / 1024.0, 0), r.service.errors, r.pgbench.errors, r.service.poolTimeouts));
+            worstNoise = Math.max(worstNoise, Math.max(nz(r.service.others), nz(r.pgbench.others)));
+        }
+        if (worstNoise > 10) {
+            b.append(String.format(Locale.ROOT, "%n**Warning: up to %.0f%% of the machine's CPU went to processes outside the benchmark during a run: "
+                    + "the figures of such runs are not comparable; run again on an idle machine.**%n", worstNoise));
         }
         b.append(String.format(Locale.ROOT, "%nService peak RSS (VmHWM): **%s MiB**; RSS at the end: %s MiB. Pool-acquire timeouts in the service's log over the whole run: **%d**.%n",
                 fmt(hwmKb / 1024.0, 0), fmt(rssKb / 1024.0, 0), poolTimeouts));
@@ -1693,6 +1723,10 @@ public final class Bench {
             b.append("\n### Profile of the service (JFR, settings=profile; separate runs after the measurements)\n").append(profile);
         }
         return b.toString();
+    }
+
+    static double nz(double v) {
+        return Double.isNaN(v) ? 0 : v;
     }
 
     static String shorten(String s, int max) {
