@@ -1,0 +1,226 @@
+package io.chatsessions.reliability;
+
+import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.migration.Migrations;
+import io.chatsessions.reliability.support.ControllablePostgres;
+import io.chatsessions.reliability.support.Figures;
+import io.chatsessions.reliability.support.Http;
+import io.chatsessions.reliability.support.Http.Outcome;
+import io.chatsessions.reliability.support.Json;
+import io.chatsessions.reliability.support.Servers;
+import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.reliability.support.Threads;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import static io.chatsessions.reliability.support.Figures.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 5, scenario 1: under steady load the database goes away (stopped, or frozen with SIGSTOP), then comes back.
+ * Pass: readiness 503 within 10 s while liveness stays 200; every request during the outage is a 503 with Retry-After
+ * within 5 s (none hangs); within 15 s of the database's return the error rate is 0, with no restart of the service.
+ * Quick run: a 12 s stop. Full run (-Dreliability.full=true): a 30 s stop and a 30 s freeze.
+ */
+class DatabaseOutageTest {
+
+    private static final long READINESS_DOWN_WITHIN = Duration.ofSeconds(10).toNanos();
+    private static final long ANSWER_WITHIN = Duration.ofSeconds(5).toNanos();
+    private static final long RECOVER_WITHIN = Duration.ofSeconds(15).toNanos();
+
+    enum Fault { STOP, FREEZE }
+
+    @Test
+    void databaseStoppedUnderLoad() {
+        outage(Fault.STOP, Figures.FULL ? 30 : 12);
+    }
+
+    @Test
+    void databaseFrozenUnderLoad() {
+        Assumptions.assumeTrue(Figures.FULL, "the 30 s freeze (SIGSTOP) runs with -Dreliability.full=true");
+        outage(Fault.FREEZE, 30);
+    }
+
+    private void outage(Fault fault, int outageSeconds) {
+        String scenario = "1 database outage (" + fault.name().toLowerCase() + " " + outageSeconds + " s)";
+        try (ControllablePostgres postgres = ControllablePostgres.start("outage-" + fault.name().toLowerCase())) {
+            DatabaseSettings db = postgres.createDatabase("chat_outage");
+            Migrations.migrate(db);
+            try (Servers.Dedicated server = Servers.start(db, Map.of(), Servers.NO_RATE_LIMIT)) {
+                run(scenario, fault, outageSeconds, postgres, server);
+            }
+        }
+    }
+
+    private void run(String scenario, Fault fault, int outageSeconds, ControllablePostgres postgres, Servers.Dedicated server) {
+        Http http = new Http();
+        int users = 3;
+        int threadsPerUser = 2;
+        List<String> tokens = new ArrayList<>();
+        List<String> sessions = new ArrayList<>();
+        for (int u = 0; u < users; u++) {
+            String token = Servers.token("outage-" + UUID.randomUUID());
+            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"outage\"}", Map.of(), Duration.ofSeconds(10));
+            assertEquals(201, created.status(), created.describe());
+            tokens.add(token);
+            sessions.add(Json.parse(created.bytes()).get("id").asText());
+        }
+
+        AtomicBoolean running = new AtomicBoolean(true);
+        ConcurrentLinkedQueue<Outcome> requests = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Outcome> readiness = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Outcome> liveness = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < users * threadsPerUser; t++) {
+            String token = tokens.get(t % users);
+            String session = sessions.get(t % users);
+            int writer = t;
+            threads.add(Threads.start("outage-load-" + t, () -> {
+                long n = 0;
+                while (running.get()) {
+                    n++;
+                    Outcome outcome = switch ((int) (n % 3)) {
+                        case 0 -> http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
+                                "{\"role\":\"user\",\"content\":\"writer " + writer + " message " + n + "\"}", Map.of(), Duration.ofSeconds(20));
+                        case 1 -> http.get(server.url("/api/v1/sessions/" + session), token, Duration.ofSeconds(20));
+                        default -> http.get(server.url("/api/v1/sessions/" + session + "/messages?limit=20"), token, Duration.ofSeconds(20));
+                    };
+                    requests.add(outcome);
+                    if (n % 3 == 0 && outcome.status() == 201) {
+                        acknowledged.add(Json.parse(outcome.bytes()).get("id").asText());
+                    }
+                    Threads.sleep(25);
+                }
+            }));
+        }
+        threads.add(Threads.start("outage-probes", () -> {
+            while (running.get()) {
+                readiness.add(http.get(server.url("/health/readiness"), null, Duration.ofSeconds(10)));
+                liveness.add(http.get(server.url("/health/liveness"), null, Duration.ofSeconds(10)));
+                Threads.sleep(200);
+            }
+        }));
+
+        Threads.sleep(Figures.FULL ? 5000 : 3000);
+        long t0 = System.nanoTime();
+        if (fault == Fault.STOP) {
+            postgres.stop();
+        } else {
+            postgres.freeze();
+        }
+        long stopped = System.nanoTime();
+        Threads.sleepUntil(t0 + Duration.ofSeconds(outageSeconds).toNanos());
+        long restartBegan = System.nanoTime();
+        if (fault == Fault.STOP) {
+            postgres.restart();
+        } else {
+            postgres.thaw();
+        }
+        long t1 = System.nanoTime();
+        Threads.sleepUntil(t1 + Duration.ofSeconds(Figures.FULL ? 25 : 20).toNanos());
+        running.set(false);
+        threads.forEach(t -> Threads.join(t, Duration.ofSeconds(60)));
+
+        List<Outcome> all = requests.stream().sorted(Comparator.comparingLong(Outcome::startNanos)).toList();
+        List<String> violations = new ArrayList<>();
+
+        // Before the fault: a healthy service.
+        List<Outcome> before = all.stream().filter(o -> o.endNanos() < t0).toList();
+        before.stream().filter(o -> !o.ok()).limit(3).forEach(o -> violations.add("before the outage: " + o.describe()));
+
+        // Every answer in time; every failure a 503 with Retry-After (never a 500, a reset or a hang).
+        Outcome slowest = all.stream().max(Comparator.comparingLong(Outcome::latencyNanos)).orElseThrow();
+        if (slowest.latencyNanos() > ANSWER_WITHIN) {
+            violations.add("a request took " + s(slowest.latencyNanos()) + " (limit 5 s), started " + s(slowest.startNanos() - t0)
+                    + " after the fault: " + slowest.describe());
+        }
+        List<Outcome> badFailures = all.stream().filter(o -> !o.ok() && !(o.status() == 503 && o.header("Retry-After") != null)).toList();
+        badFailures.stream().limit(5).forEach(o -> violations.add("a failure that is not 503 + Retry-After, started "
+                + s(o.startNanos() - t0) + " after the fault: " + o.describe()));
+
+        List<Outcome> during = all.stream().filter(o -> o.startNanos() >= stopped && o.endNanos() <= restartBegan).toList();
+        long during503 = during.stream().filter(o -> o.status() == 503 && o.header("Retry-After") != null).count();
+        during.stream().filter(Outcome::ok).limit(3).forEach(o -> violations.add("a 2xx while the database was "
+                + (fault == Fault.STOP ? "stopped" : "frozen") + " (stale cache or a lost write?): " + o.describe()));
+        long maxDuring = during.stream().mapToLong(Outcome::latencyNanos).max().orElse(0);
+        if (during.isEmpty()) {
+            violations.add("no request ran during the outage");
+        }
+
+        // Recovery: from some request on, all succeed; that request started within 15 s of the database's return.
+        long recoveredAt = recoveredAt(all, t1);
+        if (recoveredAt < 0 || recoveredAt - t1 > RECOVER_WITHIN) {
+            violations.add("the error rate was not 0 within 15 s of the database's return: last failure "
+                    + all.stream().filter(o -> !o.ok()).reduce((a, b) -> b).map(o -> s(o.startNanos() - t1) + " after it: " + o.describe()).orElse("-"));
+        }
+
+        // Probes.
+        long readinessDown = readiness.stream().filter(o -> o.startNanos() >= t0 && o.status() == 503)
+                .mapToLong(o -> o.endNanos() - t0).min().orElse(-1);
+        if (readinessDown < 0 || readinessDown > READINESS_DOWN_WITHIN) {
+            violations.add("readiness did not turn 503 within 10 s of the fault (first 503 after "
+                    + (readinessDown < 0 ? "never" : s(readinessDown)) + ")");
+        }
+        long readinessUp = readiness.stream().filter(o -> o.startNanos() >= t1 && o.status() == 200)
+                .mapToLong(o -> o.endNanos() - t1).min().orElse(-1);
+        if (readinessUp < 0 || readinessUp > RECOVER_WITHIN) {
+            violations.add("readiness not 200 again within 15 s of the database's return (" + (readinessUp < 0 ? "never" : s(readinessUp)) + ")");
+        }
+        long slowestProbe = readiness.stream().mapToLong(Outcome::latencyNanos).max().orElse(0);
+        if (slowestProbe > ANSWER_WITHIN) {
+            violations.add("a readiness probe took " + s(slowestProbe));
+        }
+        List<Outcome> badLiveness = liveness.stream().filter(o -> o.status() != 200).toList();
+        badLiveness.stream().limit(3).forEach(o -> violations.add("liveness not 200 at " + s(o.startNanos() - t0)
+                + " after the fault: " + o.describe()));
+
+        // No acknowledged write lost; seqs stay 1..n.
+        Set<String> stored = Sql.rows(server.db(), "SELECT id::text FROM chat.messages").stream()
+                .map(r -> (String) r.get(0)).collect(Collectors.toSet());
+        List<String> lost = acknowledged.stream().filter(id -> !stored.contains(id)).toList();
+        if (!lost.isEmpty()) {
+            violations.add(lost.size() + " acknowledged appends are not in the database, e.g. " + lost.get(0));
+        }
+        violations.addAll(Sql.seqProblems(server.db()));
+
+        Figures.report(scenario, "%d requests (%d during the outage, %d of them 503 + Retry-After); readiness 503 after %s; "
+                        + "liveness 200 in %d/%d probes; max request latency during the outage %s (overall %s); "
+                        + "error rate 0 again %s after the database's return (restart took %s); readiness 200 again after %s; "
+                        + "%d acknowledged appends, %d lost; %s",
+                all.size(), during.size(), during503, readinessDown < 0 ? "never" : s(readinessDown),
+                liveness.size() - badLiveness.size(), liveness.size(), s(maxDuring), s(slowest.latencyNanos()),
+                recoveredAt < 0 ? "never" : s(Math.max(0, recoveredAt - t1)), s(t1 - restartBegan),
+                readinessUp < 0 ? "never" : s(readinessUp), acknowledged.size(), lost.size(),
+                violations.isEmpty() ? "PASS" : "FAIL (" + violations.size() + " violations)");
+        assertTrue(violations.isEmpty(), scenario + " violations:\n  " + String.join("\n  ", violations));
+    }
+
+    /** The start time of the first request after which (inclusive) every request succeeded; -1 if the last one failed. */
+    private static long recoveredAt(List<Outcome> byStart, long t1) {
+        long candidate = -1;
+        for (Outcome o : byStart) {
+            if (o.startNanos() < t1 && o.ok()) {
+                continue;
+            }
+            if (!o.ok()) {
+                candidate = -1;
+            } else if (candidate < 0) {
+                candidate = o.startNanos();
+            }
+        }
+        return candidate;
+    }
+}

@@ -1,0 +1,81 @@
+package io.chatsessions.reliability.support;
+
+import io.chatsessions.auth.Tokens;
+import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.migration.Migrations;
+import io.chatsessions.testsupport.TestPostgres;
+import io.chatsessions.testsupport.TestServer;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** In-JVM service instances of the reliability suite, each on a fresh migrated database it owns. */
+public final class Servers {
+
+    /** Load and matrix tests send many requests as one user; the rate limit has its own test. */
+    public static final Map<String, Object> NO_RATE_LIMIT = Map.of("chat.rate-limit.enabled", "false");
+    private static Dedicated shared;
+
+    private Servers() {
+    }
+
+    /** A fresh, migrated database on the shared embedded PostgreSQL. */
+    public static DatabaseSettings freshDatabase() {
+        DatabaseSettings db = TestPostgres.createDatabase();
+        Migrations.migrate(db);
+        return db;
+    }
+
+    public static Dedicated start(Map<String, String> env, Map<String, Object> properties) {
+        return start(freshDatabase(), env, properties);
+    }
+
+    /**
+     * Like production, API and management endpoints (health) share one port: TestServer's default puts the
+     * management endpoints on a separate random port, so a free port is chosen here for both.
+     */
+    public static Dedicated start(DatabaseSettings db, Map<String, String> env, Map<String, Object> properties) {
+        Map<String, Object> withPort = new HashMap<>(properties);
+        int port = ControllablePostgres.freePort();
+        withPort.putIfAbsent("micronaut.server.port", port);
+        withPort.putIfAbsent("endpoints.all.port", withPort.get("micronaut.server.port"));
+        return new Dedicated(TestServer.start(db, env, withPort), db);
+    }
+
+    /** One instance shared by the quick security tests: its own database, rate limit off. */
+    public static synchronized Dedicated shared() {
+        if (shared == null) {
+            shared = start(Map.of(), NO_RATE_LIMIT);
+        }
+        return shared;
+    }
+
+    public static String token(String user) {
+        return Tokens.sign(TestServer.SECRET, user, Duration.ofHours(2), null, null);
+    }
+
+    public static Map<String, Object> with(Map<String, Object> base, String key, Object value) {
+        Map<String, Object> copy = new HashMap<>(base);
+        copy.put(key, value);
+        return copy;
+    }
+
+    public record Dedicated(EmbeddedServer server, DatabaseSettings db) implements AutoCloseable {
+
+        public URI url() {
+            return server.getURI();
+        }
+
+        public URI url(String path) {
+            return server.getURI().resolve(path);
+        }
+
+        @Override
+        public void close() {
+            server.getApplicationContext().close();
+        }
+    }
+}

@@ -1,0 +1,342 @@
+package io.chatsessions.security;
+
+import io.chatsessions.reliability.support.Figures;
+import io.chatsessions.reliability.support.Http;
+import io.chatsessions.reliability.support.Http.Outcome;
+import io.chatsessions.reliability.support.Json;
+import io.chatsessions.reliability.support.Latencies;
+import io.chatsessions.reliability.support.Servers;
+import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.reliability.support.Threads;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.chatsessions.reliability.support.Figures.ms;
+import static io.chatsessions.reliability.support.Figures.s;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Issue 5, scenario 9: resource limits. A per-user rate limit (configured here to 20 requests/s, burst 20) answers 429
+ * problem+json with Retry-After, and one user's flood (25x its budget) does not raise other users' p99 latency by more
+ * than 20% (baseline and flood phases interleaved in one run; up to three attempts against scheduler noise, all printed).
+ * Request queues are bounded: with the sessions table locked, 150 concurrent requests all get an answer (503 +
+ * Retry-After) within 5 s. JSON nesting is bounded (400, never a stack overflow).
+ */
+class ResourceLimitsTest {
+
+    private static final int RATE = 20;
+    private static final int BURST = 20;
+    private static final double MAX_P99_INCREASE = 1.20;
+
+    @Test
+    void rateLimitAnswers429WithRetryAfterPerUser() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("chat.rate-limit.enabled", "true");
+        properties.put("chat.rate-limit.requests-per-second", RATE);
+        properties.put("chat.rate-limit.burst", BURST);
+        try (Servers.Dedicated server = Servers.start(Map.of(), properties)) {
+            Http http = new Http();
+            String flooder = Servers.token("flooder-" + UUID.randomUUID());
+            String other = Servers.token("other-" + UUID.randomUUID());
+            List<String> violations = new ArrayList<>();
+            int ok = 0;
+            int limited = 0;
+            Outcome firstLimited = null;
+            for (int i = 0; i < 3 * BURST; i++) {
+                Outcome outcome = http.get(server.url("/api/v1/sessions"), flooder, Duration.ofSeconds(10));
+                if (outcome.status() == 200) {
+                    ok++;
+                } else if (outcome.status() == 429) {
+                    limited++;
+                    if (firstLimited == null) {
+                        firstLimited = outcome;
+                    }
+                    String retryAfter = outcome.header("Retry-After");
+                    if (retryAfter == null || !retryAfter.matches("[1-9][0-9]*")) {
+                        violations.add("429 without a Retry-After of whole seconds: " + retryAfter);
+                    }
+                    if (!String.valueOf(outcome.header("Content-Type")).startsWith("application/problem+json")
+                            || Json.parse(outcome.bytes()).path("status").asInt() != 429) {
+                        violations.add("429 is not problem+json: " + outcome.describe());
+                    }
+                } else {
+                    violations.add("unexpected answer while flooding: " + outcome.describe());
+                }
+            }
+            if (limited == 0) {
+                violations.add("no 429 after " + (3 * BURST) + " back-to-back requests (burst " + BURST + ")");
+            }
+            Outcome otherUser = http.get(server.url("/api/v1/sessions"), other, Duration.ofSeconds(10));
+            if (otherUser.status() != 200) {
+                violations.add("another user was limited by the flooder's budget: " + otherUser.describe());
+            }
+            long waited = 0;
+            if (firstLimited != null && firstLimited.header("Retry-After") != null) {
+                long seconds = Long.parseLong(firstLimited.header("Retry-After"));
+                Threads.sleep(seconds * 1000 + 100);
+                waited = seconds;
+                Outcome after = http.get(server.url("/api/v1/sessions"), flooder, Duration.ofSeconds(10));
+                if (after.status() != 200) {
+                    violations.add("still limited after waiting Retry-After (" + seconds + " s): " + after.describe());
+                }
+            }
+            Figures.report("9 rate limit", "%d back-to-back requests by one user at %d/s burst %d: %d admitted, %d answered 429 problem+json "
+                            + "with Retry-After (first: %s s); other user unaffected: %s; admitted again after waiting %d s; %s",
+                    3 * BURST, RATE, BURST, ok, limited, firstLimited == null ? "-" : firstLimited.header("Retry-After"),
+                    otherUser.status() == 200, waited, violations.isEmpty() ? "PASS" : "FAIL");
+            assertTrue(violations.isEmpty(), "rate limit violations:\n  " + String.join("\n  ", violations));
+        }
+    }
+
+    @Test
+    void oneUsersFloodDoesNotRaiseOtherUsersP99() throws Exception {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("chat.rate-limit.enabled", "true");
+        properties.put("chat.rate-limit.requests-per-second", RATE);
+        properties.put("chat.rate-limit.burst", BURST);
+        try (Servers.Dedicated server = Servers.start(Map.of(), properties)) {
+            List<String> attempts = new ArrayList<>();
+            boolean passed = false;
+            for (int attempt = 1; attempt <= 3 && !passed; attempt++) {
+                Result result = measure(server, Figures.FULL ? 4 : 2);
+                passed = result.ratio() <= MAX_P99_INCREASE && result.othersLimited() == 0;
+                attempts.add(result.describe());
+            }
+            String control = "";
+            if (Figures.FULL) {
+                try (Servers.Dedicated unlimited = Servers.start(Map.of(), Servers.NO_RATE_LIMIT)) {
+                    control = "; control without a rate limit: " + measure(unlimited, 2).describe();
+                }
+            }
+            Figures.report("9 flood isolation", "other users' p99 with one user flooding at 25x its budget vs. without: %s%s; %s",
+                    String.join(" | ", attempts), control, passed ? "PASS" : "FAIL");
+            assertTrue(passed, "one user's flood raised other users' p99 by more than 20% (or limited them) in every attempt: " + attempts);
+        }
+    }
+
+    record Result(long baselineP99, long floodP99, long baselineP50, long floodP50, int samples, long floodSent, long flood429,
+                  long floodAdmitted, long othersLimited) {
+
+        double ratio() {
+            return (double) floodP99 / Math.max(1, baselineP99);
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "p99 %s -> %s (x%.2f), p50 %s -> %s, %d samples per phase; flooder sent %d, %d got 429, %d admitted; "
+                            + "others limited %d", ms(baselineP99), ms(floodP99), ratio(), ms(baselineP50), ms(floodP50), samples, floodSent,
+                    flood429, floodAdmitted, othersLimited);
+        }
+    }
+
+    /** Other users at a steady 50 requests/s in total; phases of 5 s alternate between no flood and a 500/s flood. */
+    private Result measure(Servers.Dedicated server, int rounds) throws Exception {
+        Http http = new Http();
+        int others = 5;
+        List<String> tokens = new ArrayList<>();
+        List<String> sessions = new ArrayList<>();
+        for (int u = 0; u <= others; u++) {
+            String token = Servers.token("p99-" + u + "-" + UUID.randomUUID());
+            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+            assertEquals(201, created.status(), created.describe());
+            String id = Json.parse(created.bytes()).get("id").asText();
+            StringBuilder batch = new StringBuilder("{\"messages\":[");
+            for (int i = 0; i < 50; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"role\":\"assistant\",\"content\":\"").append("answer ".repeat(40)).append(i).append("\"}");
+            }
+            assertEquals(201, http.postJson(server.url("/api/v1/sessions/" + id + "/messages:batch"), token, batch.append("]}").toString(),
+                    Map.of(), Duration.ofSeconds(10)).status());
+            tokens.add(token);
+            sessions.add(id);
+        }
+        String flooder = tokens.get(others);
+        URI floodUri = server.url("/api/v1/sessions/" + sessions.get(others) + "/messages?limit=200");
+
+        AtomicBoolean flooding = new AtomicBoolean(false);
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean measuring = new AtomicBoolean(false);
+        Latencies baseline = new Latencies();
+        Latencies underFlood = new Latencies();
+        AtomicLong othersLimited = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int u = 0; u < others; u++) {
+            String token = tokens.get(u);
+            URI uri = server.url("/api/v1/sessions/" + sessions.get(u) + "/messages?limit=50");
+            threads.add(Threads.start("p99-other-" + u, () -> {
+                long next = System.nanoTime();
+                while (running.get()) {
+                    next += 100_000_000L; // 10 requests/s per user
+                    boolean flood = flooding.get();
+                    Outcome outcome = http.get(uri, token, Duration.ofSeconds(10));
+                    if (outcome.status() == 429) {
+                        othersLimited.incrementAndGet();
+                    }
+                    if (measuring.get() && outcome.status() == 200 && flood == flooding.get()) {
+                        (flood ? underFlood : baseline).add(outcome.latencyNanos());
+                    }
+                    Threads.sleepUntil(next);
+                }
+            }));
+        }
+
+        HttpClient floodClient = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newFixedThreadPool(2)).build();
+        AtomicLong sent = new AtomicLong();
+        AtomicLong tooMany = new AtomicLong();
+        AtomicLong admitted = new AtomicLong();
+        Semaphore inFlight = new Semaphore(64);
+        HttpRequest floodRequest = HttpRequest.newBuilder(floodUri).header("Authorization", "Bearer " + flooder).timeout(Duration.ofSeconds(10)).GET().build();
+        threads.add(Threads.start("p99-flooder", () -> {
+            long next = System.nanoTime();
+            while (running.get()) {
+                next += 2_000_000L; // 500 requests/s, 25x the budget
+                if (flooding.get() && inFlight.tryAcquire()) {
+                    sent.incrementAndGet();
+                    CompletableFuture<HttpResponse<Void>> response = floodClient.sendAsync(floodRequest, HttpResponse.BodyHandlers.discarding());
+                    response.whenComplete((r, e) -> {
+                        inFlight.release();
+                        if (r != null && r.statusCode() == 429) {
+                            tooMany.incrementAndGet();
+                        } else if (r != null && r.statusCode() == 200) {
+                            admitted.incrementAndGet();
+                        }
+                    });
+                }
+                Threads.sleepUntil(next);
+            }
+        }));
+
+        Threads.sleep(4000); // warm-up
+        measuring.set(true);
+        for (int round = 0; round < rounds; round++) {
+            flooding.set(false);
+            Threads.sleep(5000);
+            flooding.set(true);
+            Threads.sleep(5000);
+        }
+        measuring.set(false);
+        flooding.set(false);
+        running.set(false);
+        threads.forEach(t -> Threads.join(t, Duration.ofSeconds(30)));
+        inFlight.tryAcquire(64, 30, TimeUnit.SECONDS);
+        return new Result(baseline.percentile(99), underFlood.percentile(99), baseline.percentile(50), underFlood.percentile(50),
+                Math.min(baseline.count(), underFlood.count()), sent.get(), tooMany.get(), admitted.get(), othersLimited.get());
+    }
+
+    @Test
+    void requestQueuesAreBoundedWhenTheDatabaseStalls() throws Exception {
+        try (Servers.Dedicated server = Servers.start(Map.of(), Servers.NO_RATE_LIMIT)) {
+            Http http = new Http(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
+            String token = Servers.token("queue-" + UUID.randomUUID());
+            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+            String session = Json.parse(created.bytes()).get("id").asText();
+            int concurrent = 150;
+            ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+            long recovered;
+            try (Connection lock = Sql.connect(server.db())) {
+                lock.setAutoCommit(false);
+                try (Statement statement = lock.createStatement()) {
+                    statement.execute("LOCK TABLE chat.sessions IN ACCESS EXCLUSIVE MODE");
+                }
+                List<Thread> threads = new ArrayList<>();
+                for (int i = 0; i < concurrent; i++) {
+                    int n = i;
+                    threads.add(Threads.start("queue-" + i, () -> outcomes.add(n % 2 == 0
+                            ? http.get(server.url("/api/v1/sessions/" + session), token, Duration.ofSeconds(30))
+                            : http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
+                            "{\"role\":\"user\",\"content\":\"queued " + n + "\"}", Map.of(), Duration.ofSeconds(30)))));
+                }
+                threads.forEach(t -> Threads.join(t, Duration.ofSeconds(60)));
+                lock.rollback();
+            }
+            long released = System.nanoTime();
+            recovered = -1;
+            while (System.nanoTime() - released < Duration.ofSeconds(15).toNanos()) {
+                if (http.get(server.url("/api/v1/sessions/" + session), token, Duration.ofSeconds(10)).status() == 200) {
+                    recovered = System.nanoTime() - released;
+                    break;
+                }
+                Threads.sleep(100);
+            }
+
+            List<String> violations = new ArrayList<>();
+            Map<String, Long> statuses = new java.util.TreeMap<>();
+            long slowest = 0;
+            for (Outcome o : outcomes) {
+                statuses.merge(o.status() < 0 ? "no answer" : Integer.toString(o.status()), 1L, Long::sum);
+                slowest = Math.max(slowest, o.latencyNanos());
+                if (o.latencyNanos() > Duration.ofSeconds(5).toNanos()) {
+                    violations.add("answered after " + s(o.latencyNanos()) + " (limit 5 s): " + o.describe());
+                } else if (!o.ok() && !(o.status() == 503 && o.header("Retry-After") != null)) {
+                    violations.add("not a 503 + Retry-After: " + o.describe());
+                }
+            }
+            if (recovered < 0) {
+                violations.add("not serving again within 15 s after the lock was released");
+            }
+            Figures.report("9 bounded queues", "%d concurrent requests while the sessions table was locked: statuses %s, slowest answer %s; "
+                    + "serving again %s after the lock was released; %s", concurrent, statuses, s(slowest),
+                    recovered < 0 ? "never" : s(recovered), violations.isEmpty() ? "PASS" : "FAIL");
+            assertTrue(violations.isEmpty(), "bounded queue violations (" + violations.size() + "):\n  "
+                    + String.join("\n  ", violations.subList(0, Math.min(10, violations.size()))));
+        }
+    }
+
+    @Test
+    void jsonNestingIsBounded() {
+        Servers.Dedicated server = Servers.shared();
+        Http http = new Http();
+        String token = Servers.token("depth-" + UUID.randomUUID());
+        List<String> violations = new ArrayList<>();
+        Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{\"metadata\":" + nest(20) + "}", Map.of(), Duration.ofSeconds(10));
+        if (created.status() != 201) {
+            violations.add("session metadata nested 20 deep should be accepted: " + created.describe());
+        }
+        String session = created.status() == 201 ? Json.parse(created.bytes()).get("id").asText() : UUID.randomUUID().toString();
+        Outcome shallow = http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
+                "{\"role\":\"user\",\"content\":\"x\",\"metadata\":" + nest(20) + ",\"sources\":[{\"extra\":" + nest(20) + "}]}", Map.of(), Duration.ofSeconds(10));
+        if (shallow.status() != 201) {
+            violations.add("message metadata/sources nested 20 deep should be accepted: " + shallow.describe());
+        }
+        long slowest = 0;
+        for (int depth : new int[]{33, 64, 1_000, 100_000}) {
+            for (String body : List.of("{\"metadata\":" + nest(depth) + "}", "{\"role\":\"user\",\"content\":\"x\",\"metadata\":" + nest(depth) + "}",
+                    "{\"role\":\"user\",\"content\":\"x\",\"sources\":[{\"extra\":" + nest(depth) + "}]}",
+                    "{\"role\":\"user\",\"content\":\"x\",\"metadata\":{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}}")) {
+                String path = body.startsWith("{\"metadata\"") ? "/api/v1/sessions" : "/api/v1/sessions/" + session + "/messages";
+                Outcome outcome = http.postJson(server.url(path), token, body, Map.of(), Duration.ofSeconds(30));
+                slowest = Math.max(slowest, outcome.latencyNanos());
+                if (outcome.status() != 400 || HostileInputTest.check(outcome.status(), outcome.header("Content-Type"), outcome.bytes(), null) != null) {
+                    violations.add("nesting " + depth + " on " + path + ": expected a 400 problem+json, got " + outcome.describe());
+                }
+            }
+        }
+        Figures.report("9 JSON depth", "nesting 20 accepted; nesting 33, 64, 1,000 and 100,000 (objects and arrays, in metadata and sources) -> 400, "
+                + "slowest %s; %s", s(slowest), violations.isEmpty() ? "PASS" : "FAIL");
+        assertTrue(violations.isEmpty(), "JSON depth violations:\n  " + String.join("\n  ", violations));
+    }
+
+    private static String nest(int depth) {
+        return "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
+    }
+}
