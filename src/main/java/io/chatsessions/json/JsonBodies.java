@@ -29,9 +29,9 @@ public class JsonBodies {
         }
         JsonNode node;
         try {
-            node = mapper.readValue(body, JsonNode.class);
-        } catch (IOException | RuntimeException e) {
-            throw new ProblemException(ProblemType.MALFORMED_JSON, "the request body is not valid JSON (UTF-8)");
+            node = StrictJson.parse(body);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(ProblemType.MALFORMED_JSON, e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new ProblemException(ProblemType.MALFORMED_JSON, "the request body must be a JSON object");
