@@ -10,6 +10,8 @@ import java.util.Map;
 public record AuthSettings(String jwtSecret, String jwksUrl, String issuer, String audience) {
 
     public static final int MIN_SECRET_BYTES = 32;
+    /** How long Micronaut keeps a JWKS key set before asking {@link ResilientJwkSetFetcher} again. */
+    public static final int JWKS_REFRESH_SECONDS = 5;
     /** Used only by `./mvnw mn:run` with no settings; the packaged jar never falls back to it. */
     public static final String DEVELOPMENT_SECRET = "chat-sessions-local-development-secret-not-for-production";
 
@@ -41,6 +43,7 @@ public record AuthSettings(String jwtSecret, String jwksUrl, String issuer, Stri
         }
         if (jwksUrl != null) {
             properties.put("micronaut.security.token.jwt.signatures.jwks.default.url", jwksUrl);
+            properties.put("micronaut.security.token.jwt.signatures.jwks.default.cache-expiration", JWKS_REFRESH_SECONDS);
         }
         if (issuer != null) {
             properties.put("micronaut.security.token.jwt.claims-validators.issuer", issuer);
