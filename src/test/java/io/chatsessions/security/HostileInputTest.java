@@ -268,7 +268,8 @@ class HostileInputTest {
         for (String bad : List.of("0", "-5", "1001", "1.5", "\"10\"", "1e400", "2147483648", "99999999999999999999", "{}")) {
             d.add("{\"role\":\"user\",\"content\":" + c + ",\"top_k\":" + bad + "}");
         }
-        for (String bad : List.of("\"\"", q("x".repeat(65)), "\"semantic search\"", "\"<script>\"", q(fragment()), "\"日本語\"", "5", "[]", "\"a\\u0000b\"")) {
+        // a fragment plus a space: never matches [A-Za-z0-9_.:-]{1,64} (some fragments alone, e.g. "__proto__", would be valid)
+        for (String bad : List.of("\"\"", q("x".repeat(65)), "\"semantic search\"", "\"<script>\"", q(fragment() + " x"), "\"日本語\"", "5", "[]", "\"a\\u0000b\"")) {
             d.add("{\"role\":\"user\",\"content\":" + c + ",\"query_type\":" + bad + "}");
         }
         for (String source : List.of("{\"document_id\":5}", "{\"chunk_id\":{}}", "{\"title\":[]}", "{\"url\":7}", "{\"score\":\"high\"}",
