@@ -25,11 +25,6 @@ public final class Rows {
         return row.get(column, Integer.class);
     }
 
-    public static long int64(Readable row, String column) {
-        Number value = row.get(column, Number.class);
-        return value == null ? 0 : value.longValue();
-    }
-
     public static boolean bool(Readable row, String column) {
         return Boolean.TRUE.equals(row.get(column, Boolean.class));
     }

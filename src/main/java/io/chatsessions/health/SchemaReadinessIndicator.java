@@ -2,11 +2,13 @@ package io.chatsessions.health;
 
 import io.chatsessions.db.Database;
 import io.chatsessions.db.Rows;
+import io.chatsessions.migration.Migrations;
 import io.micronaut.health.HealthStatus;
 import io.micronaut.management.health.indicator.HealthIndicator;
 import io.micronaut.management.health.indicator.HealthResult;
 import io.micronaut.management.health.indicator.annotation.Readiness;
 import jakarta.inject.Singleton;
+import org.flywaydb.core.api.MigrationVersion;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -30,7 +32,7 @@ public class SchemaReadinessIndicator implements HealthIndicator {
              ORDER BY installed_rank DESC LIMIT 1""";
 
     private final Database database;
-    private final String expectedVersion = ExpectedSchema.version();
+    private final MigrationVersion expectedVersion = Migrations.expectedVersion();
 
     public SchemaReadinessIndicator(Database database) {
         this.database = database;
@@ -48,7 +50,7 @@ public class SchemaReadinessIndicator implements HealthIndicator {
     }
 
     private HealthResult forVersion(String current) {
-        if (ExpectedSchema.compare(current, expectedVersion) < 0) {
+        if (MigrationVersion.fromVersion(current).compareTo(expectedVersion) < 0) {
             return result(HealthStatus.DOWN, current, "schema is behind this build: run `migrate`");
         }
         return result(HealthStatus.UP, current, null);
@@ -56,7 +58,7 @@ public class SchemaReadinessIndicator implements HealthIndicator {
 
     private HealthResult result(HealthStatus status, String current, String problem) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("expected_schema_version", expectedVersion);
+        details.put("expected_schema_version", expectedVersion.getVersion());
         if (current != null) {
             details.put("schema_version", current);
         }

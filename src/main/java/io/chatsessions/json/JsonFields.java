@@ -94,10 +94,6 @@ public final class JsonFields {
         return Double.isFinite(number.doubleValue());
     }
 
-    public static boolean isWholeNumber(JsonNode value) {
-        return value.isNumber() && wholeNumber(value.getNumberValue()) != null;
-    }
-
     private static BigInteger wholeNumber(Number number) {
         if (number instanceof Integer || number instanceof Long || number instanceof Short || number instanceof Byte) {
             return BigInteger.valueOf(number.longValue());

@@ -2,7 +2,10 @@ package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+
+import java.util.List;
 
 /**
  * The one Flyway configuration every migration command uses: migrations from the jar's db/migration, written
@@ -39,5 +42,14 @@ public final class Migrations {
     /** Applies pending migrations; used by the embedded development database and tests (the CLI adds reporting). */
     public static int migrate(DatabaseSettings db) {
         return configure(db).load().migrate().migrationsExecuted;
+    }
+
+    /** The schema version this build expects: the highest versioned script packaged under db/migration. */
+    public static MigrationVersion expectedVersion() {
+        List<ScriptName> versioned = ScriptName.select(ScriptLocation.of(LOCATION).list(), 'V');
+        if (versioned.isEmpty()) {
+            throw new IllegalStateException("no migrations packaged under " + LOCATION);
+        }
+        return versioned.get(versioned.size() - 1).version();
     }
 }

@@ -11,11 +11,10 @@ import java.util.List;
  */
 public record IfMatch(boolean any, List<Integer> versions) {
 
-    public static final IfMatch NONE = null;
-
+    /** The parsed header, or null when the request has none (no precondition). */
     public static IfMatch parse(String header) {
         if (header == null) {
-            return NONE;
+            return null;
         }
         List<Integer> versions = new ArrayList<>();
         for (String part : header.split(",")) {
