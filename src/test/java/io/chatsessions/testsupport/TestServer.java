@@ -50,7 +50,6 @@ public final class TestServer {
         env.putAll(extraEnv);
         Map<String, Object> properties = new HashMap<>(ServerProperties.of(db, AuthSettings.fromEnvironment(env), env));
         properties.put("micronaut.server.port", -1);
-        properties.put("endpoints.all.port", -1);
         // Functional tests drive one user hard; the rate limit has its own tests that switch it back on.
         properties.put("chat.rate-limit.enabled", false);
         properties.putAll(extraProperties);
