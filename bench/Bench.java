@@ -1037,6 +1037,36 @@ public final class Bench {
         }
     }
 
+    static int postgresChildren() {
+        long pm = pg.postmasterPid();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            int n = 0;
+            for (Path p : procs.toList()) {
+                String name = p.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    String[] f = statFields(Long.parseLong(name));
+                    if (f != null && Long.parseLong(f[1]) == pm) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * pgbench's backends exit just after it does; until the postmaster reaps them their CPU is in neither the live
+     * backends nor the postmaster's children total, and would show up as noise. Wait (briefly) until they are gone.
+     */
+    static void awaitPostgresChildren(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (postgresChildren() > count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     /** Fields of /proc/PID/stat after the command name: [0] state, [1] ppid, [11] utime, [12] stime, [13] cutime, [14] cstime. */
     static String[] statFields(long pid) {
         try {
@@ -1188,8 +1218,10 @@ public final class Bench {
             cmd.add(BENCH.resolve("pgbench").resolve(parts[0]) + (parts.length > 1 ? "@" + parts[1] : ""));
         }
         cmd.add(DB);
+        int backendsBefore = postgresChildren();
         Snapshot before = Snapshot.take();
         String out = runLoad(cmd, tag, seconds + 180L, m);
+        awaitPostgresChildren(backendsBefore);
         Snapshot.take().into(m, before);
         m.othersFromClient(); // the idle service's own CPU is ours, not noise
         m.serviceCpu = Double.NaN;

@@ -7,6 +7,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.Date;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
@@ -14,7 +15,8 @@ import java.util.function.LongSupplier;
 /**
  * Tokens that passed every check, with the identity they carry, kept for at most {@code ttlMillis} and never past
  * their own expiry. Only valid tokens enter, so the size bound is against many legitimate tokens, not an attacker;
- * when it is reached, expired entries go, and if that is not enough the cache starts over.
+ * when it is reached, expired entries go first, then arbitrary ones (a dropped token is simply checked again).
+ * An entry is about 1 KB, so the default 20,000 entries stay under 20 MB.
  */
 @Singleton
 public class TokenCache {
@@ -28,8 +30,8 @@ public class TokenCache {
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
     @Inject
-    public TokenCache(@Value("${chat.auth.token-cache-seconds:30}") int ttlSeconds,
-                      @Value("${chat.auth.token-cache-size:10000}") int maxEntries) {
+    public TokenCache(@Value("${chat.auth.token-cache-seconds:300}") int ttlSeconds,
+                      @Value("${chat.auth.token-cache-size:20000}") int maxEntries) {
         this(ttlSeconds * 1000L, maxEntries, System::currentTimeMillis);
     }
 
@@ -72,12 +74,20 @@ public class TokenCache {
             return;
         }
         if (entries.size() >= maxEntries) {
-            entries.values().removeIf(entry -> entry.expiresAtMillis <= now);
-            if (entries.size() >= maxEntries) {
-                entries.clear();
-            }
+            makeRoom(now);
         }
         entries.put(token, new Entry(authentication, expiresAt));
+    }
+
+    /** Drops expired entries, then (if that was not enough) arbitrary ones until a tenth of the room is free. */
+    private void makeRoom(long now) {
+        entries.values().removeIf(entry -> entry.expiresAtMillis <= now);
+        int target = maxEntries - Math.max(1, maxEntries / 10);
+        Iterator<String> tokens = entries.keySet().iterator();
+        while (entries.size() > target && tokens.hasNext()) {
+            tokens.next();
+            tokens.remove();
+        }
     }
 
     int size() {

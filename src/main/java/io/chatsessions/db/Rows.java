@@ -39,6 +39,33 @@ public final class Rows {
         return json == null ? null : json.asString();
     }
 
+    // By position: what the hot mappers use, since a lookup by name scans the row's columns comparing names.
+
+    public static UUID uuid(Readable row, int index) {
+        return row.get(index, UUID.class);
+    }
+
+    public static String text(Readable row, int index) {
+        return row.get(index, String.class);
+    }
+
+    public static Integer integer(Readable row, int index) {
+        return row.get(index, Integer.class);
+    }
+
+    public static boolean bool(Readable row, int index) {
+        return Boolean.TRUE.equals(row.get(index, Boolean.class));
+    }
+
+    public static OffsetDateTime timestamp(Readable row, int index) {
+        return row.get(index, OffsetDateTime.class);
+    }
+
+    public static String json(Readable row, int index) {
+        Json json = row.get(index, Json.class);
+        return json == null ? null : json.asString();
+    }
+
     public static Statement bindNullable(Statement statement, int index, Object value, Class<?> type) {
         return value == null ? statement.bindNull(index, type) : statement.bind(index, value);
     }

@@ -16,6 +16,7 @@ import java.util.UUID;
 @Singleton
 public class MessageRepository {
 
+    /** Every statement returns these columns in this order ({@link #map} reads them by position). */
     private static final String COLUMNS = "id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at";
 
     /**
@@ -87,7 +88,7 @@ public class MessageRepository {
                 .bind(0, sessionId).bind(1, userId).bind(2, n)
                 .bind(3, ids).bind(4, roles).bind(5, contents).bind(6, sources)
                 .bind(7, latencies).bind(8, topKs).bind(9, queryTypes).bind(10, metadata);
-        return Flux.from(statement.execute()).flatMap(result -> result.map(MessageRepository::map));
+        return Flux.from(statement.execute()).flatMap(result -> result.map(row -> map(row, 0)));
     }
 
     public enum Direction { NEWEST, BEFORE, AFTER }
@@ -104,8 +105,8 @@ public class MessageRepository {
             statement.bind(3, seq);
         }
         return Flux.from(statement.execute())
-                .flatMap(result -> result.map(row -> new PageRow(Rows.integer(row, "message_count"),
-                        Rows.uuid(row, "id") == null ? null : map(row))))
+                .flatMap(result -> result.map(row -> new PageRow(Rows.integer(row, 0),
+                        Rows.uuid(row, 1) == null ? null : map(row, 1))))
                 .collectList()
                 .flatMap(rows -> {
                     if (rows.isEmpty()) {
@@ -123,23 +124,24 @@ public class MessageRepository {
 
     public Mono<Message> find(Connection connection, UUID sessionId, String userId, UUID messageId) {
         return Flux.from(connection.createStatement(FIND).bind(0, messageId).bind(1, sessionId).bind(2, userId).execute())
-                .flatMap(result -> result.map(MessageRepository::map))
+                .flatMap(result -> result.map(row -> map(row, 0)))
                 .singleOrEmpty();
     }
 
-    static Message map(Readable row) {
+    /** A message from {@link #COLUMNS}, starting at column {@code first}. */
+    static Message map(Readable row, int first) {
         return new Message(
-                Rows.uuid(row, "id"),
-                Rows.uuid(row, "session_id"),
-                Rows.integer(row, "seq"),
-                Rows.text(row, "role"),
-                Rows.text(row, "content"),
-                Rows.json(row, "sources"),
-                Rows.integer(row, "latency_ms"),
-                Rows.integer(row, "top_k"),
-                Rows.text(row, "query_type"),
-                Rows.json(row, "metadata"),
-                Rows.timestamp(row, "created_at"));
+                Rows.uuid(row, first),
+                Rows.uuid(row, first + 1),
+                Rows.integer(row, first + 2),
+                Rows.text(row, first + 3),
+                Rows.text(row, first + 4),
+                Rows.json(row, first + 5),
+                Rows.integer(row, first + 6),
+                Rows.integer(row, first + 7),
+                Rows.text(row, first + 8),
+                Rows.json(row, first + 9),
+                Rows.timestamp(row, first + 10));
     }
 
     private record PageRow(int messageCount, Message message) {

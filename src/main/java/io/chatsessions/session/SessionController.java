@@ -1,6 +1,6 @@
 package io.chatsessions.session;
 
-import io.chatsessions.idempotency.IdempotencyService;
+import io.chatsessions.config.ApiLimits;
 import io.chatsessions.web.IfMatch;
 import io.chatsessions.web.ApiResponses;
 import io.chatsessions.web.RequestParams;
@@ -36,10 +36,12 @@ import reactor.core.publisher.Mono;
 public class SessionController {
 
     private final SessionService service;
-    private final io.chatsessions.config.ApiLimits limits;
+    private final SessionJson responses;
+    private final ApiLimits limits;
 
-    public SessionController(SessionService service, io.chatsessions.config.ApiLimits limits) {
+    public SessionController(SessionService service, SessionJson responses, ApiLimits limits) {
         this.service = service;
+        this.responses = responses;
         this.limits = limits;
     }
 
@@ -59,8 +61,9 @@ public class SessionController {
     }
 
     @Operation(summary = "List the caller's sessions, most recently updated first")
-    @Get
-    public Mono<SessionPage> list(Authentication user,
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionPage.class)))
+    @Get(produces = MediaType.APPLICATION_JSON)
+    public Mono<byte[]> list(Authentication user,
                                   @Nullable @QueryValue String limit,
                                   @Nullable @QueryValue String cursor,
                                   @Nullable @QueryValue String archived) {
@@ -69,23 +72,22 @@ public class SessionController {
     }
 
     @Operation(summary = "Get a session; its version is the ETag")
-    @Get("/{id}")
-    public Mono<HttpResponse<SessionResponse>> get(Authentication user, @PathVariable String id) {
-        return service.get(user.getName(), RequestParams.uuid(id, "id"))
-                .map(session -> HttpResponse.ok(session).header(HttpHeaders.ETAG, IfMatch.etag(session.version())));
+    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionResponse.class)))
+    @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
+    public Mono<HttpResponse<byte[]>> get(Authentication user, @PathVariable String id) {
+        return service.get(user.getName(), RequestParams.uuid(id, "id")).map(this::withEtag);
     }
 
     @Operation(summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
     @RequestBody(content = @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = SessionWriteSchema.class)))
     @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionResponse.class)))
     @ApiResponse(responseCode = "412", description = "If-Match does not match the current version")
-    @Patch("/{id}")
+    @Patch(value = "/{id}", produces = MediaType.APPLICATION_JSON)
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
-    public Mono<HttpResponse<SessionResponse>> patch(Authentication user, @PathVariable String id,
+    public Mono<HttpResponse<byte[]>> patch(Authentication user, @PathVariable String id,
                                                      @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
                                                      @Nullable @Body byte[] body) {
-        return service.patch(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch), body)
-                .map(session -> HttpResponse.ok(session).header(HttpHeaders.ETAG, IfMatch.etag(session.version())));
+        return service.patch(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch), body).map(this::withEtag);
     }
 
     @Operation(summary = "Delete a session and all its messages")
@@ -94,5 +96,11 @@ public class SessionController {
                                            @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.delete(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch))
                 .then(Mono.just(HttpResponse.noContent()));
+    }
+
+    private HttpResponse<byte[]> withEtag(Session session) {
+        return HttpResponse.ok(responses.one(session))
+                .contentType(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.ETAG, IfMatch.etag(session.version()));
     }
 }

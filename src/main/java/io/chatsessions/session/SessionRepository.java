@@ -14,6 +14,7 @@ import java.util.UUID;
 @Singleton
 public class SessionRepository {
 
+    /** Every statement returns these columns in this order ({@link #map} reads them by position). */
     static final String COLUMNS = "id, user_id, title, metadata, archived, message_count, version, created_at, updated_at";
 
     private static final String INSERT = """
@@ -96,14 +97,14 @@ public class SessionRepository {
 
     static Session map(Readable row) {
         return new Session(
-                Rows.uuid(row, "id"),
-                Rows.text(row, "user_id"),
-                Rows.text(row, "title"),
-                Rows.json(row, "metadata"),
-                Rows.bool(row, "archived"),
-                Rows.integer(row, "message_count"),
-                Rows.integer(row, "version"),
-                Rows.timestamp(row, "created_at"),
-                Rows.timestamp(row, "updated_at"));
+                Rows.uuid(row, 0),
+                Rows.text(row, 1),
+                Rows.text(row, 2),
+                Rows.json(row, 3),
+                Rows.bool(row, 4),
+                Rows.integer(row, 5),
+                Rows.integer(row, 6),
+                Rows.timestamp(row, 7),
+                Rows.timestamp(row, 8));
     }
 }

@@ -13,6 +13,7 @@ import io.micronaut.json.tree.JsonNode;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,14 +28,16 @@ public class SessionService {
     private final SessionRequests requests;
     private final IdempotencyService idempotency;
     private final JsonBodies json;
+    private final SessionJson responses;
 
     public SessionService(Database database, SessionRepository sessions, SessionRequests requests,
-                          IdempotencyService idempotency, JsonBodies json) {
+                          IdempotencyService idempotency, JsonBodies json, SessionJson responses) {
         this.database = database;
         this.sessions = sessions;
         this.requests = requests;
         this.idempotency = idempotency;
         this.json = json;
+        this.responses = responses;
     }
 
     public Mono<IdempotencyService.Replayable> create(String userId, String idempotencyKey, byte[] body) {
@@ -42,28 +45,28 @@ public class SessionService {
         return idempotency.execute(userId, idempotencyKey, "POST", BASE_PATH, body,
                 connection -> sessions.insert(connection, UuidV7.next(), userId, session)
                         .map(created -> new StoredResponse(201, BASE_PATH + "/" + created.id(),
-                                new String(json.writeBytes(response(created)), java.nio.charset.StandardCharsets.UTF_8))));
+                                new String(responses.one(created), StandardCharsets.UTF_8))));
     }
 
-    public Mono<SessionResponse> get(String userId, UUID id) {
+    public Mono<Session> get(String userId, UUID id) {
         return database.withConnection(c -> sessions.find(c, id, userId))
-                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
-                .map(this::response);
+                .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")));
     }
 
-    public Mono<SessionPage> list(String userId, boolean archived, int limit, SessionCursor cursor) {
+    /** The page as its response body. */
+    public Mono<byte[]> list(String userId, boolean archived, int limit, SessionCursor cursor) {
         return database.withConnectionMany(c -> sessions.list(c, userId, archived, limit + 1, cursor))
                 .collectList()
                 .map(rows -> {
                     boolean more = rows.size() > limit;
                     List<Session> page = more ? rows.subList(0, limit) : rows;
                     String next = more ? SessionCursor.after(page.get(page.size() - 1)).encode() : null;
-                    return new SessionPage(page.stream().map(this::response).toList(), next);
+                    return responses.page(page, next);
                 });
     }
 
     /** Applies a merge patch under a row lock, so concurrent patches of metadata never lose each other's keys. */
-    public Mono<SessionResponse> patch(String userId, UUID id, IfMatch ifMatch, byte[] body) {
+    public Mono<Session> patch(String userId, UUID id, IfMatch ifMatch, byte[] body) {
         SessionPatch patch = requests.parsePatch(body);
         return database.inTransaction(c -> sessions.findForUpdate(c, id, userId)
                         .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
@@ -82,8 +85,7 @@ public class SessionService {
                             }
                             boolean archived = patch.archived() != null ? patch.archived() : current.archived();
                             return sessions.update(c, id, title, metadata, archived);
-                        }))
-                .map(this::response);
+                        }));
     }
 
     public Mono<Void> delete(String userId, UUID id, IfMatch ifMatch) {
@@ -104,9 +106,5 @@ public class SessionService {
             throw new ProblemException(ProblemType.PRECONDITION_FAILED,
                     "the session is at version " + current.version() + ", not the one in If-Match");
         }
-    }
-
-    private SessionResponse response(Session session) {
-        return SessionResponse.of(session, json.parseStored(session.metadataJson()));
     }
 }

@@ -71,10 +71,18 @@ class TokenCacheTest {
         cache.put("c", alice, null);
         assertEquals(3, cache.size());
         assertSame(alice, cache.get("a"));
+        assertSame(alice, cache.get("b"));
         assertSame(alice, cache.get("c"));
+    }
 
-        cache.put("d", alice, null);
-        assertEquals(1, cache.size());
-        assertSame(alice, cache.get("d"));
+    @Test
+    void whenFullOfLiveEntriesDropsATenthAndKeepsTheNewOne() {
+        TokenCache cache = new TokenCache(30_000, 100, now::get);
+        for (int i = 0; i < 100; i++) {
+            cache.put("t" + i, alice, null);
+        }
+        cache.put("new", alice, null);
+        assertEquals(91, cache.size());
+        assertSame(alice, cache.get("new"));
     }
 }
