@@ -1038,8 +1038,8 @@ public final class Bench {
     }
 
     static int postgresChildren() {
-        long pm = pg.postmasterPid();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            long pm = pg.postmasterPid();
             int n = 0;
             for (Path p : procs.toList()) {
                 String name = p.getFileName().toString();
