@@ -1,12 +1,14 @@
 package io.chatsessions.db;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
 
 /** RFC 9562 version 7 UUIDs: 48-bit Unix milliseconds then random bits, so new rows land at the right edge of the index. */
 public final class UuidV7 {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    // One generator per thread: the default SecureRandom (NativePRNG) serialises every caller on one lock.
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(UuidV7::newRandom);
 
     private UuidV7() {
     }
@@ -17,7 +19,7 @@ public final class UuidV7 {
 
     static UUID at(long epochMillis) {
         byte[] random = new byte[10];
-        RANDOM.nextBytes(random);
+        RANDOM.get().nextBytes(random);
         long msb = (epochMillis & 0xFFFF_FFFF_FFFFL) << 16
                 | 0x7000L
                 | ((random[0] & 0x0FL) << 8) | (random[1] & 0xFFL);
@@ -26,5 +28,13 @@ public final class UuidV7 {
             lsb |= (random[i] & 0xFFL) << (8 * (9 - i));
         }
         return new UUID(msb, lsb);
+    }
+
+    private static SecureRandom newRandom() {
+        try {
+            return SecureRandom.getInstance("DRBG");
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
     }
 }

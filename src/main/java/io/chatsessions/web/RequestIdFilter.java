@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +34,7 @@ public class RequestIdFilter implements Ordered {
     @RequestFilter
     public void start(HttpRequest<?> request) {
         String given = request.getHeaders().get(HEADER);
-        request.setAttribute(ATTRIBUTE, given != null && SANE.matcher(given).matches() ? given : UUID.randomUUID().toString());
+        request.setAttribute(ATTRIBUTE, given != null && SANE.matcher(given).matches() ? given : newRequestId());
         request.setAttribute(STARTED, System.nanoTime());
     }
 
@@ -50,5 +51,13 @@ public class RequestIdFilter implements Ordered {
 
     public static String requestId(HttpRequest<?> request) {
         return request.getAttribute(ATTRIBUTE, String.class).orElse("-");
+    }
+
+    /** A random (version 4) UUID; it only has to be unique, so no SecureRandom (and its lock) per request. */
+    static String newRequestId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long msb = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        return new UUID(msb, lsb).toString();
     }
 }
