@@ -1,11 +1,13 @@
 package io.chatsessions.security;
 
+import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
 import io.chatsessions.reliability.support.Http;
 import io.chatsessions.reliability.support.Http.Outcome;
 import io.chatsessions.reliability.support.Json;
 import io.chatsessions.reliability.support.Latencies;
 import io.chatsessions.reliability.support.Servers;
+import io.chatsessions.reliability.support.ServiceProcess;
 import io.chatsessions.reliability.support.Sql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Test;
@@ -39,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 5, scenario 9: resource limits. A per-user rate limit (configured here to 20 requests/s, burst 20) answers 429
  * problem+json with Retry-After, and one user's flood (25x its budget) does not raise other users' p99 latency by more
- * than 20% (1 s baseline and flood phases interleaved in one run; up to three attempts against scheduler noise, all printed).
+ * than 20% over the same user idle (1 s phases interleaved in one run; up to three attempts against scheduler noise, all
+ * printed; the full run also reports the flood against the user staying within its budget, and a control without the limit).
  * Request queues are bounded: with the sessions table locked, 150 concurrent requests all get an answer (503 +
  * Retry-After) within 5 s. JSON nesting is bounded (400, never a stack overflow).
  */
@@ -111,27 +114,34 @@ class ResourceLimitsTest {
 
     @Test
     void oneUsersFloodDoesNotRaiseOtherUsersP99() throws Exception {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put("chat.rate-limit.enabled", "true");
-        properties.put("chat.rate-limit.requests-per-second", RATE);
-        properties.put("chat.rate-limit.burst", BURST);
-        try (Servers.Dedicated server = Servers.start(Map.of(), properties)) {
+        // The service runs in its own JVM, as in production: the harness's clients (the flood's own HTTP client
+        // included) still share the 2 cores with it, but no longer its heap and GC pauses.
+        Map<String, String> limited = new HashMap<>(ServiceProcess.environment(Servers.freshDatabase()));
+        limited.put("RATE_LIMIT_ENABLED", "true");
+        limited.put("RATE_LIMIT_REQUESTS_PER_SECOND", Integer.toString(RATE));
+        limited.put("RATE_LIMIT_BURST", Integer.toString(BURST));
+        try (ServiceProcess service = ServiceProcess.start("flood-limited", ControllablePostgres.freePort(), limited)) {
+            service.awaitReady(Duration.ofSeconds(120));
             List<String> attempts = new ArrayList<>();
             long othersLimited = 0;
             boolean passed = false;
             for (int attempt = 1; attempt <= 3 && !passed; attempt++) {
-                Result result = measure(server, Figures.FULL ? 30 : 12);
+                Result result = measure(service.url(), Figures.FULL ? 30 : 12, Baseline.IDLE);
                 passed = result.ratio() <= MAX_P99_INCREASE && result.othersLimited() == 0;
                 othersLimited += result.othersLimited();
                 attempts.add(result.describe());
             }
             String control = "";
             if (Figures.FULL) {
-                try (Servers.Dedicated unlimited = Servers.start(Map.of(), Servers.NO_RATE_LIMIT)) {
-                    control = "; control without a rate limit: " + measure(unlimited, 12).describe();
+                control = "; flood vs. the flooder staying within its budget: " + measure(service.url(), 30, Baseline.AT_BUDGET).describe();
+                Map<String, String> unlimited = ServiceProcess.environment(Servers.freshDatabase());
+                try (ServiceProcess open = ServiceProcess.start("flood-unlimited", ControllablePostgres.freePort(), unlimited)) {
+                    open.awaitReady(Duration.ofSeconds(120));
+                    control += "; control without a rate limit, flood vs. idle: " + measure(open.url(), 12, Baseline.IDLE).describe();
                 }
             }
-            Figures.report("9 flood isolation", "other users' p99 with one user flooding at 25x its budget vs. without: %s%s; %s",
+            Figures.report("9 flood isolation", "service in its own JVM; other users' p99 while one user floods at 25x its budget vs. "
+                            + "while it is idle: %s%s; %s",
                     String.join(" | ", attempts), control, passed ? "PASS" : "FAIL");
             // The p99 ratio is a timing figure on 2 cores shared with the flood's own client: it gates the full run
             // (reliability/run.sh); in ./mvnw verify it is reported, and other users must never be rate limited.
@@ -157,32 +167,40 @@ class ResourceLimitsTest {
         }
     }
 
+    /** What the flooding user does between flood phases. */
+    private enum Baseline {
+        /** Sends at exactly its budget: the comparison isolates what the flood adds beyond the allowed traffic. */
+        AT_BUDGET,
+        /** Sends nothing: each flood phase then starts with a full burst of admitted requests. */
+        IDLE
+    }
+
     /**
-     * Other users at a steady 50 requests/s in total; phases of 1 s alternate between no flood and a 500/s flood, so
-     * that stalls of this shared machine fall on both sides alike. A sample counts only if the phase did not change
-     * while it ran.
+     * Other users at a steady 50 requests/s in total; phases of 1 s alternate between the flooder's baseline and a
+     * 500/s flood, so that stalls of this shared machine fall on both sides alike. A sample counts only if the phase
+     * did not change while it ran.
      */
-    private Result measure(Servers.Dedicated server, int rounds) throws Exception {
+    private Result measure(URI server, int rounds, Baseline between) throws Exception {
         Http http = new Http();
         int others = 5;
         List<String> tokens = new ArrayList<>();
         List<String> sessions = new ArrayList<>();
         for (int u = 0; u <= others; u++) {
             String token = Servers.token("p99-" + u + "-" + UUID.randomUUID());
-            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+            Outcome created = http.postJson(server.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
             assertEquals(201, created.status(), created.describe());
             String id = Json.parse(created.bytes()).get("id").asText();
             StringBuilder batch = new StringBuilder("{\"messages\":[");
             for (int i = 0; i < 50; i++) {
                 batch.append(i == 0 ? "" : ",").append("{\"role\":\"assistant\",\"content\":\"").append("answer ".repeat(40)).append(i).append("\"}");
             }
-            assertEquals(201, http.postJson(server.url("/api/v1/sessions/" + id + "/messages:batch"), token, batch.append("]}").toString(),
+            assertEquals(201, http.postJson(server.resolve("/api/v1/sessions/" + id + "/messages:batch"), token, batch.append("]}").toString(),
                     Map.of(), Duration.ofSeconds(10)).status());
             tokens.add(token);
             sessions.add(id);
         }
         String flooder = tokens.get(others);
-        URI floodUri = server.url("/api/v1/sessions/" + sessions.get(others) + "/messages?limit=200");
+        URI floodUri = server.resolve("/api/v1/sessions/" + sessions.get(others) + "/messages?limit=200");
 
         AtomicBoolean flooding = new AtomicBoolean(false);
         AtomicBoolean running = new AtomicBoolean(true);
@@ -193,7 +211,7 @@ class ResourceLimitsTest {
         List<Thread> threads = new ArrayList<>();
         for (int u = 0; u < others; u++) {
             String token = tokens.get(u);
-            URI uri = server.url("/api/v1/sessions/" + sessions.get(u) + "/messages?limit=50");
+            URI uri = server.resolve("/api/v1/sessions/" + sessions.get(u) + "/messages?limit=50");
             threads.add(Threads.start("p99-other-" + u, () -> {
                 long next = System.nanoTime();
                 while (running.get()) {
@@ -221,8 +239,9 @@ class ResourceLimitsTest {
         threads.add(Threads.start("p99-flooder", () -> {
             long next = System.nanoTime();
             while (running.get()) {
-                next += 2_000_000L; // 500 requests/s, 25x the budget
-                if (flooding.get() && inFlight.tryAcquire()) {
+                boolean flood = flooding.get();
+                next += flood ? 2_000_000L : 1_000_000_000L / RATE; // 500 requests/s (25x the budget), or the budget
+                if ((flood || between == Baseline.AT_BUDGET) && inFlight.tryAcquire()) {
                     sent.incrementAndGet();
                     CompletableFuture<HttpResponse<Void>> response = floodClient.sendAsync(floodRequest, HttpResponse.BodyHandlers.discarding());
                     response.whenComplete((r, e) -> {
@@ -238,9 +257,11 @@ class ResourceLimitsTest {
             }
         }));
 
-        Threads.sleep(2000); // warm-up of both paths (JIT), not measured
-        flooding.set(true);
-        Threads.sleep(2000);
+        // Warm-up of both paths, not measured: the service's JVM is fresh, and C2 needs ~20 s at these rates.
+        for (int round = 0; round < 10; round++) {
+            flooding.set(round % 2 == 1);
+            Threads.sleep(2000);
+        }
         flooding.set(false);
         Threads.sleep(500);
         measuring.set(true);
