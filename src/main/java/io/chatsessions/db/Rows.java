@@ -13,10 +13,6 @@ public final class Rows {
     private Rows() {
     }
 
-    public static UUID uuid(Readable row, String column) {
-        return row.get(column, UUID.class);
-    }
-
     public static String text(Readable row, String column) {
         return row.get(column, String.class);
     }
@@ -25,21 +21,7 @@ public final class Rows {
         return row.get(column, Integer.class);
     }
 
-    public static boolean bool(Readable row, String column) {
-        return Boolean.TRUE.equals(row.get(column, Boolean.class));
-    }
-
-    public static OffsetDateTime timestamp(Readable row, String column) {
-        return row.get(column, OffsetDateTime.class);
-    }
-
-    /** A jsonb column as its JSON text (null stays null). */
-    public static String json(Readable row, String column) {
-        Json json = row.get(column, Json.class);
-        return json == null ? null : json.asString();
-    }
-
-    // By position: what the hot mappers use, since a lookup by name scans the row's columns comparing names.
+    // By position: what the hot mappers use; r2dbc-postgresql resolves a name through a per-row name-to-index map.
 
     public static UUID uuid(Readable row, int index) {
         return row.get(index, UUID.class);
@@ -61,6 +43,7 @@ public final class Rows {
         return row.get(index, OffsetDateTime.class);
     }
 
+    /** A jsonb column as its JSON text (null stays null). */
     public static String json(Readable row, int index) {
         Json json = row.get(index, Json.class);
         return json == null ? null : json.asString();
