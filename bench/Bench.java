@@ -996,16 +996,8 @@ public final class Bench {
             try {
                 long pm = pg.postmasterPid();
                 long sum = procTicks(pm, true);
-                try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                    for (Path p : procs.toList()) {
-                        String name = p.getFileName().toString();
-                        if (name.chars().allMatch(Character::isDigit)) {
-                            String[] f = statFields(Long.parseLong(name));
-                            if (f != null && Long.parseLong(f[1]) == pm) {
-                                sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                            }
-                        }
-                    }
+                for (String[] f : childrenStats(pm)) {
+                    sum += Long.parseLong(f[11]) + Long.parseLong(f[12]);
                 }
                 s.postgresTicks = sum;
                 String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
@@ -1038,22 +1030,28 @@ public final class Bench {
     }
 
     static int postgresChildren() {
+        try {
+            return childrenStats(pg.postmasterPid()).size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The /proc/PID/stat fields (see {@link #statFields}) of every live child of {@code parent}. */
+    static List<String[]> childrenStats(long parent) throws IOException {
+        List<String[]> children = new ArrayList<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            long pm = pg.postmasterPid();
-            int n = 0;
             for (Path p : procs.toList()) {
                 String name = p.getFileName().toString();
                 if (name.chars().allMatch(Character::isDigit)) {
                     String[] f = statFields(Long.parseLong(name));
-                    if (f != null && Long.parseLong(f[1]) == pm) {
-                        n++;
+                    if (f != null && Long.parseLong(f[1]) == parent) {
+                        children.add(f);
                     }
                 }
             }
-            return n;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        return children;
     }
 
     /**
