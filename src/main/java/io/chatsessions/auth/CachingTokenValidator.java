@@ -1,6 +1,7 @@
 package io.chatsessions.auth;
 
 import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.security.authentication.Authentication;
@@ -23,7 +24,7 @@ import java.util.Optional;
 /**
  * Checks bearer tokens the way Micronaut's Nimbus validator does (signature, then every claims validator: expiry,
  * not-before, issuer, audience, subject), but on the calling event loop instead of a hop to the blocking pool, and
- * remembers a token that passed for {@link TokenCache#ttlMillis()} (never past its {@code exp}). A chat client
+ * remembers a token that passed in a {@link TokenCache} (never past its {@code exp}). A chat client
  * sends the same token on every call, so the signature and claims are checked about once per token per interval
  * instead of on every request; that is a quarter of the CPU of an append, and what keeps a flooding user's 429s
  * cheap. Micronaut's own validator is switched off ({@code micronaut.security.token.jwt.nimbus.reactive-validator}).
@@ -72,14 +73,14 @@ public class CachingTokenValidator implements TokenValidator<HttpRequest<?>> {
         if (parsed.isEmpty() || !(parsed.get() instanceof SignedJWT signed)) {
             return Mono.empty();
         }
-        Claims claims;
-        Date expiresAt;
+        JWTClaimsSet claimsSet;
         try {
-            claims = new JwtClaimsSetAdapter(signed.getJWTClaimsSet());
-            expiresAt = signed.getJWTClaimsSet().getExpirationTime();
+            claimsSet = signed.getJWTClaimsSet();
         } catch (ParseException unreadable) {
             return Mono.empty();
         }
+        Claims claims = new JwtClaimsSetAdapter(claimsSet);
+        Date expiresAt = claimsSet.getExpirationTime();
         // Claims first: they cost nothing, and an expired or foreign token never reaches the key set.
         for (GenericJwtClaimsValidator<Object> validator : claimsValidators) {
             if (!validator.validate(claims, request)) {

@@ -44,10 +44,6 @@ public class TokenCache {
         this.clock = clock;
     }
 
-    public long ttlMillis() {
-        return ttlMillis;
-    }
-
     @Nullable
     public Authentication get(String token) {
         Entry entry = entries.get(token);
