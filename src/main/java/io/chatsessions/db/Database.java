@@ -21,26 +21,23 @@ import java.util.function.Function;
 public class Database {
 
     private final R2dbcOperations operations;
+    private final Deadlines deadlines;
     private final Duration callTimeout;
 
-    public Database(R2dbcOperations operations, @Value("${chat.database.call-timeout:3500ms}") Duration callTimeout) {
+    public Database(R2dbcOperations operations, Deadlines deadlines, @Value("${chat.database.call-timeout:3500ms}") Duration callTimeout) {
         this.operations = operations;
+        this.deadlines = deadlines;
         this.callTimeout = callTimeout;
     }
 
     /**
      * One or more statements in autocommit mode; a single statement is its own transaction. Like every method here it
      * completes only when the work's publisher completes (never on its first value), so a response is sent after the
-     * commit, not after the first RETURNING row.
+     * commit, not after the first RETURNING row. Work that yields rows collects them into one value, so the deadline
+     * covers the whole call rather than the gap between two rows.
      */
     public <T> Mono<T> withConnection(Function<Connection, Publisher<T>> work) {
         return guard(Flux.from(operations.withConnection(work::apply)).singleOrEmpty());
-    }
-
-    public <T> Flux<T> withConnectionMany(Function<Connection, Publisher<T>> work) {
-        return Flux.from(operations.withConnection(work::apply))
-                .timeout(callTimeout)
-                .onErrorMap(Database::translate);
     }
 
     /** Statements in one transaction: committed when the publisher completes, rolled back when it fails. */
@@ -49,7 +46,7 @@ public class Database {
     }
 
     private <T> Mono<T> guard(Mono<T> call) {
-        return call.timeout(callTimeout).onErrorMap(Database::translate);
+        return call.timeout(deadlines.after(callTimeout)).onErrorMap(Database::translate);
     }
 
     private static Throwable translate(Throwable failure) {

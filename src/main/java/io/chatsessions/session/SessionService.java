@@ -55,8 +55,7 @@ public class SessionService {
 
     /** The page as its response body. */
     public Mono<byte[]> list(String userId, boolean archived, int limit, SessionCursor cursor) {
-        return database.withConnectionMany(c -> sessions.list(c, userId, archived, limit + 1, cursor))
-                .collectList()
+        return database.withConnection(c -> sessions.list(c, userId, archived, limit + 1, cursor).collectList())
                 .map(rows -> {
                     boolean more = rows.size() > limit;
                     List<Session> page = more ? rows.subList(0, limit) : rows;
