@@ -2,6 +2,8 @@ package io.chatsessions.db;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,5 +25,17 @@ class UuidV7Test {
         UUID earlier = UuidV7.at(1_000);
         UUID later = UuidV7.at(1_001);
         assertTrue(earlier.toString().compareTo(later.toString()) < 0);
+    }
+
+    @Test
+    void idsInTheSameMillisecondNeverRepeatAcrossBufferRefills() {
+        Set<UUID> ids = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            UUID id = UuidV7.at(1_795_000_000_000L);
+            assertEquals(7, id.version());
+            assertEquals(2, id.variant());
+            ids.add(id);
+        }
+        assertEquals(10_000, ids.size());
     }
 }
