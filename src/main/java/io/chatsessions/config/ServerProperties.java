@@ -37,7 +37,8 @@ public final class ServerProperties {
         properties.put(options + "maxSize", env.getOrDefault("DB_POOL_MAX_SIZE", "20"));
         properties.put(options + "maxAcquireTime", env.getOrDefault("DB_POOL_ACQUIRE_TIMEOUT", "PT2.5S"));
         properties.put(options + "maxCreateConnectionTime", "PT2.5S");
-        properties.put(options + "maxValidationTime", "PT2S");
+        // No maxValidationTime: validation on acquire is the driver's local "still connected?" check, which cannot
+        // hang, and the pool would arm a timer on Reactor's parallel scheduler for it on every request.
         properties.put(options + "maxIdleTime", "PT10M");
         properties.put(options + "maxLifeTime", "PT30M");
         properties.put(options + "backgroundEvictionInterval", "PT30S");
