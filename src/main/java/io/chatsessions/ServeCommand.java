@@ -6,6 +6,7 @@ import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.config.MissingSettingException;
 import io.chatsessions.config.ServerProperties;
 import io.chatsessions.health.ShutdownDrain;
+import io.chatsessions.logging.LogFlush;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.Micronaut;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -69,6 +70,7 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
         }
         context.close();
+        LogFlush.flushAll(1_000);
     }
 
     private static Duration drainDelay(Map<String, String> env) {
