@@ -1076,20 +1076,23 @@ public final class Bench {
     }
 
     static final String[][] THREAD_GROUPS = {
-            {"reactor-tcp", "R2DBC driver event loops (reactor-tcp-*)"},
-            {"default-eventLo", "HTTP event loops (Netty)"},
-            {"nioEventLoop", "HTTP event loops (Netty)"},
-            {"epollEventLoop", "HTTP event loops (Netty)"},
-            {"default-nioEven", "HTTP event loops (Netty)"},
+            // The driver runs on the server's loops (db.DriverEventLoops); reactor-tcp-* only when that is switched off.
+            {"reactor-tcp", "R2DBC driver's own event loops (reactor-tcp-*)"},
+            {"default-eventLo", "event loops (Netty: HTTP and the database driver)"},
+            {"nioEventLoop", "event loops (Netty: HTTP and the database driver)"},
+            {"epollEventLoop", "event loops (Netty: HTTP and the database driver)"},
+            {"default-nioEven", "event loops (Netty: HTTP and the database driver)"},
             {"C1 CompilerThre", "JIT compiler"},
             {"C2 CompilerThre", "JIT compiler"},
             {"GC Thread", "garbage collector"},
             {"G1 ", "garbage collector"},
             {"VM Thread", "garbage collector"},
-            {"parallel-", "Reactor parallel scheduler (timers, timeouts)"},
+            {"parallel-", "timers (Reactor parallel scheduler, deadline wheel)"},
             {"boundedElastic", "Reactor boundedElastic (blocking work)"},
             {"io-executor", "Micronaut io executor (blocking work)"},
             {"AsyncAppender", "logging"},
+            {"log-writer", "logging"},
+            {"db-deadlines", "timers (Reactor parallel scheduler, deadline wheel)"},
     };
 
     static String threadGroup(String name) {
