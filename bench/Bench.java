@@ -43,7 +43,7 @@ import java.util.stream.Stream;
 public final class Bench {
 
     static final String FIRST_LINE = "chat-sessions benchmark: the service over HTTP (wrk) vs PostgreSQL running the service's own SQL (pgbench), "
-            + "side by side in one run - throughput, p50/p99 latency and the service/pgbench ratio for append one, batch append, "
+            + "side by side in one run%s - throughput, p50/p99 latency and the service/pgbench ratio for append one, batch append, "
             + "read newest 50, list 20 sessions and a 60/20/20 mix at %s connections; the service's peak RSS and CPU seconds "
             + "per 1,000 requests; p99 at 70%% of peak; read/list latency vs history size with EXPLAIN (ANALYZE, BUFFERS)%s";
 
@@ -102,6 +102,10 @@ public final class Bench {
         Path results;
         List<String> javaCmd;
         boolean customJavaCmd;
+        /** CPUs PostgreSQL runs on, and CPUs the service, wrk and pgbench run on; null = no pinning (all share). */
+        String dbCpus;
+        String clientCpus;
+        boolean sharedPass;
     }
 
     static Settings settings(String[] args) {
@@ -158,10 +162,69 @@ public final class Bench {
         s.work = ROOT.resolve(env.getOrDefault("BENCH_WORK_DIR", s.smoke ? "target/bench-smoke" : "target/bench")).toAbsolutePath();
         s.updateDocs = !s.smoke && !"0".equals(env.get("BENCH_UPDATE_DOCS"));
         s.results = s.updateDocs ? BENCH.resolve("results") : s.work.resolve("results");
+        String layout = env.getOrDefault("BENCH_CPU_LAYOUT", "split").trim();
+        List<Integer> cpus = allowedCpus();
+        if (!layout.equals("split") && !layout.equals("shared")) {
+            throw new Failure("BENCH_CPU_LAYOUT must be split or shared, got '" + layout + "'");
+        }
+        if (layout.equals("split") && cpus.size() >= 2 && which("taskset") != null) {
+            // PostgreSQL gets the upper half of the CPUs to itself; the clients (service + wrk, or pgbench) the lower half.
+            s.clientCpus = cpus.subList(0, cpus.size() / 2).stream().map(String::valueOf).collect(Collectors.joining(","));
+            s.dbCpus = cpus.subList(cpus.size() / 2, cpus.size()).stream().map(String::valueOf).collect(Collectors.joining(","));
+            s.sharedPass = !"0".equals(env.get("BENCH_SHARED_PASS"));
+        }
         String cmd = env.get("BENCH_JAVA_CMD");
         s.customJavaCmd = cmd != null && !cmd.isBlank();
         s.javaCmd = s.customJavaCmd ? List.of(cmd.trim().split("\\s+")) : List.of(javaExecutable(), "-jar", "target/chat-sessions.jar");
         return s;
+    }
+
+    /** The CPUs this process may run on (Cpus_allowed_list), so pinning never names a CPU the container lacks. */
+    static List<Integer> allowedCpus() {
+        List<Integer> cpus = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Cpus_allowed_list:")) {
+                    for (String range : line.substring(line.indexOf(':') + 1).trim().split(",")) {
+                        String[] ends = range.trim().split("-");
+                        int from = Integer.parseInt(ends[0]);
+                        int to = ends.length > 1 ? Integer.parseInt(ends[1]) : from;
+                        for (int cpu = from; cpu <= to; cpu++) {
+                            cpus.add(cpu);
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+        return cpus;
+    }
+
+    /** Moves a running process, every thread of it, to these CPUs. */
+    static void pin(long pid, String cpus) throws Exception {
+        execOrFail(List.of("taskset", "-a", "-p", "-c", cpus, String.valueOf(pid)), Map.of(), 30);
+    }
+
+    static String layoutPhrase() {
+        return S.dbCpus == null ? ", every process on every CPU"
+                : ", PostgreSQL on a CPU of its own so pgbench measures the database's limit (then a shared-CPU pass for comparison)";
+    }
+
+    /** The CPU layout in words, for the report. */
+    static String layoutDescription() {
+        return S.dbCpus == null
+                ? "shared: PostgreSQL, the service and the load generator all run on every CPU"
+                : "split: PostgreSQL alone on CPU " + S.dbCpus + "; the service and wrk, or pgbench, on CPU " + S.clientCpus;
+    }
+
+    static List<String> on(String cpus, List<String> cmd) {
+        if (cpus == null) {
+            return cmd;
+        }
+        List<String> pinned = new ArrayList<>(List.of("taskset", "-c", cpus));
+        pinned.addAll(cmd);
+        return pinned;
     }
 
     static int intEnv(Map<String, String> env, String name, int fallback) {
@@ -230,7 +293,7 @@ public final class Bench {
 
     static int run() throws Exception {
         String conns = S.connections.stream().map(String::valueOf).collect(Collectors.joining(" and "));
-        System.out.println(String.format(FIRST_LINE, conns, S.smoke ? " [SMOKE RUN: tiny data, 1 s per measurement, figures meaningless]" : ""));
+        System.out.println(String.format(FIRST_LINE, layoutPhrase(), conns, S.smoke ? " [SMOKE RUN: tiny data, 1 s per measurement, figures meaningless]" : ""));
         System.out.flush();
         Runtime.getRuntime().addShutdownHook(new Thread(Bench::shutdown));
         Files.createDirectories(S.work);
@@ -272,6 +335,7 @@ public final class Bench {
         }
         Measure paced = pacedRun(rows, data);
         List<ScaleCase> scale = scaleCheck(data);
+        List<Row> sharedRows = S.sharedPass ? sharedPass(data) : List.of();
         long hwm = service.status("VmHWM");
         long rss = service.status("VmRSS");
         int poolTimeoutsTotal = service.poolTimeouts(0);
@@ -289,11 +353,13 @@ public final class Bench {
         String profile = profiler == null ? null : profiler.report();
         service = null;
 
-        String report = report(data, rows, paced, scale, hwm, rss, poolTimeoutsTotal, profile);
+        String report = report(data, rows, sharedRows, paced, scale, hwm, rss, poolTimeoutsTotal, profile);
         System.out.println();
         System.out.println(report);
         Path svg = S.results.resolve("ratios.svg");
-        Files.writeString(svg, svg(rows, data));
+        List<Row> plotted = new ArrayList<>(rows);
+        plotted.addAll(sharedRows);
+        Files.writeString(svg, svg(plotted, data));
         Files.writeString(S.results.resolve("latest.md"), report);
         if (S.updateDocs) {
             updateBenchmarksMd(report);
@@ -301,10 +367,10 @@ public final class Bench {
         } else {
             step("wrote %s and %s", ROOT.relativize(svg), ROOT.relativize(S.results.resolve("latest.md")));
         }
-        long errors = rows.stream().mapToLong(r -> r.service.errors + r.pgbench.errors).sum()
+        long errors = plotted.stream().mapToLong(r -> r.service.errors + r.pgbench.errors).sum()
                 + (paced == null ? 0 : paced.errors) + scale.stream().mapToLong(c -> c.service.errors + c.pgbench.errors).sum();
         System.out.printf(Locale.ROOT, "done in %s: %d measurements, %d errors, %d pool-acquire timeouts%n",
-                elapsed(), rows.size() * 2 + scale.size() * 2 + (paced == null ? 0 : 1), errors, poolTimeoutsTotal);
+                elapsed(), plotted.size() * 2 + scale.size() * 2 + (paced == null ? 0 : 1), errors, poolTimeoutsTotal);
         succeeded = true;
         return errors == 0 ? 0 : 3;
     }
@@ -558,8 +624,8 @@ public final class Bench {
                     log_checkpoints = on
                     """.formatted(port, S.sharedBuffers);
             Files.writeString(data.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
-            execOrFail(asOwner(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", data.resolve("server.log").toString(),
-                    "-w", "-t", "120", "start"), Map.of(), 180);
+            execOrFail(on(S.dbCpus, asOwner(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", data.resolve("server.log").toString(),
+                    "-w", "-t", "120", "start")), Map.of(), 180);
             running = true;
             // initdb stored the password as SCRAM; md5 makes the many connections of pgbench and the pool cheap to open
             // (SCRAM's 4096 PBKDF2 rounds per connection ate whole 1-s smoke runs on a busy machine).
@@ -760,7 +826,7 @@ public final class Bench {
             Service s = new Service();
             s.port = freePort();
             s.log = S.work.resolve("service.log");
-            List<String> cmd = new ArrayList<>(S.javaCmd);
+            List<String> cmd = on(S.clientCpus, S.javaCmd);
             Map<String, String> env = dbEnv();
             env.put("PORT", String.valueOf(s.port));
             // The per-user rate limit (50/s by default) would turn the single-user scale check into 429s: the filter
@@ -965,12 +1031,18 @@ public final class Bench {
     static final class Row {
         final Op op;
         final int connections;
+        /** Measured with every process on every CPU (the shared pass), not in the run's split layout. */
+        boolean sharedCpus;
         Measure pgbench;
         Measure service;
 
         Row(Op op, int connections) {
             this.op = op;
             this.connections = connections;
+        }
+
+        String label() {
+            return op.title + (sharedCpus ? " (shared CPUs)" : "");
         }
 
         double ratio() {
@@ -1126,7 +1198,7 @@ public final class Bench {
         Path out = S.work.resolve("runs").resolve(tag + ".out");
         Files.createDirectories(out.getParent());
         List<String> wrapped = new ArrayList<>(List.of("sh", "-c", "\"$@\"; rc=$?; cat /proc/$$/stat > '" + statFile + "'; exit $rc", "sh"));
-        wrapped.addAll(cmd);
+        wrapped.addAll(on(S.clientCpus, cmd));
         int code = exec(wrapped, libpqEnv(), out, timeoutSeconds);
         String text = Files.readString(out);
         try {
@@ -1145,6 +1217,11 @@ public final class Bench {
     }
 
     static Measure wrkRun(String op, int conns, int seconds, Path sessions, Path users, double rate) throws Exception {
+        return wrkRun(op, conns, seconds, sessions, users, rate, "");
+    }
+
+    /** {@code readQuery}: appended to the read path, e.g. "?limit=10" (empty: the service's default page). */
+    static Measure wrkRun(String op, int conns, int seconds, Path sessions, Path users, double rate, String readQuery) throws Exception {
         Measure m = new Measure();
         m.side = "service";
         m.op = op;
@@ -1154,7 +1231,7 @@ public final class Bench {
         List<String> cmd = List.of("wrk", "-t" + threads, "-c" + conns, "-d" + seconds + "s", "--timeout", "10s",
                 "-s", BENCH.resolve("wrk/chat.lua").toString(), service.url(""), "--",
                 op, sessions.toString(), users.toString(), sessions.getParent().toString(),
-                rate > 0 ? String.format(Locale.ROOT, "%.3f", rate / threads) : "0");
+                rate > 0 ? String.format(Locale.ROOT, "%.3f", rate / threads) : "0", readQuery);
         Snapshot before = Snapshot.take();
         String out = runLoad(cmd, tag, seconds + 120L, m);
         Snapshot.take().into(m, before);
@@ -1205,11 +1282,14 @@ public final class Bench {
                 // -T includes connecting all clients, so never less than 2 s (throughput excludes connection time)
                 "-j", String.valueOf(Math.max(1, Math.min(S.threads, conns))), "-T", String.valueOf(Math.max(2, seconds)),
                 "--log", "--log-prefix=" + logDir.resolve("tx")));
-        for (String v : vars) {
+        // Defaults first: pgbench keeps the last -D of a name, so a run's own values (page=10, say) win.
+        for (String v : d.pgbenchVars) {
             cmd.add("-D");
             cmd.add(v);
         }
-        for (String v : d.pgbenchVars) {
+        cmd.add("-D");
+        cmd.add("page=50");
+        for (String v : vars) {
             cmd.add("-D");
             cmd.add(v);
         }
@@ -1337,6 +1417,56 @@ public final class Bench {
     }
 
     /** The mix at the largest connection count, paced to 70% of the service's best mix throughput. */
+    /**
+     * The layout of the runs before this one, for comparison: PostgreSQL, the (warm) service and the load generators
+     * moved onto every CPU, then each operation again at the largest connection count.
+     */
+    static List<Row> sharedPass(Data d) throws Exception {
+        String all = allowedCpus().stream().map(String::valueOf).collect(Collectors.joining(","));
+        int c = S.connections.stream().max(Integer::compare).orElseThrow();
+        step("shared pass: PostgreSQL, the service, wrk and pgbench on CPUs %s, every operation again at %d connections", all, c);
+        pin(pg.postmasterPid(), all);
+        for (long child : childPids(pg.postmasterPid())) {
+            pin(child, all);
+        }
+        pin(service.pid, all);
+        String clients = S.clientCpus;
+        S.clientCpus = null;
+        List<Row> rows = new ArrayList<>();
+        try {
+            for (Op op : S.ops) {
+                Row row = new Row(op, c);
+                row.sharedCpus = true;
+                row.pgbench = pgbenchRun(op, c, S.duration, d, "u_lo=1", "u_hi=" + S.users, "k_lo=1", "k_hi=" + S.sessionsPerUser);
+                checkpoint();
+                row.service = wrkRun(op.key, c, S.duration, d.sessions, d.users, 0);
+                rows.add(row);
+                step("%-34s %3d conns, shared CPUs: pgbench %8.0f tx/s | service %8.0f req/s | ratio %.2f%s", op.title, c,
+                        row.pgbench.throughput, row.service.throughput, row.ratio(),
+                        row.service.errors + row.pgbench.errors > 0 ? "  ERRORS " + row.service.errors + "/" + row.pgbench.errors : "");
+            }
+        } finally {
+            S.clientCpus = clients;
+        }
+        return rows;
+    }
+
+    static List<Long> childPids(long parent) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.toList()) {
+                String name = p.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit)) {
+                    String[] f = statFields(Long.parseLong(name));
+                    if (f != null && Long.parseLong(f[1]) == parent) {
+                        pids.add(Long.parseLong(name));
+                    }
+                }
+            }
+        }
+        return pids;
+    }
+
     static Measure pacedRun(List<Row> rows, Data d) throws Exception {
         Row best = rows.stream().filter(r -> r.op == Op.MIX).max(Comparator.comparingDouble(r -> r.service.throughput)).orElse(null);
         if (best == null || best.service.throughput <= 0) {
@@ -1360,6 +1490,8 @@ public final class Bench {
         long history;
         long user;
         long k;
+        /** Page size asked for: 50 as the service's default, 10 where every session of the comparison has as many. */
+        int limit = 50;
         Measure pgbench;
         Measure service;
         String explain;
@@ -1372,6 +1504,18 @@ public final class Bench {
             c.op = Op.READ;
             c.history = S.readSizes[i];
             c.title = String.format(Locale.ROOT, "read newest 50, session of %,d messages", S.readSizes[i]);
+            c.user = S.users + 3;
+            c.k = i + 1;
+            cases.add(c);
+        }
+        // The smallest session holds 10 messages, so "newest 50" returns 10 rows there and 50 elsewhere: a page of 10
+        // from every session separates the cost of history from the cost of the page.
+        for (int i = 0; i < S.readSizes.length; i++) {
+            ScaleCase c = new ScaleCase();
+            c.op = Op.READ;
+            c.limit = S.readSizes[0];
+            c.history = S.readSizes[i];
+            c.title = String.format(Locale.ROOT, "read newest %d, session of %,d messages", c.limit, S.readSizes[i]);
             c.user = S.users + 3;
             c.k = i + 1;
             cases.add(c);
@@ -1389,11 +1533,11 @@ public final class Bench {
         step("scale check: one connection, %d s per case and side", S.scaleDuration);
         for (ScaleCase c : cases) {
             c.pgbench = pgbenchRun(c.op.key, c.op.scripts, 1, S.scaleDuration, d,
-                    "u_lo=" + c.user, "u_hi=" + c.user, "k_lo=" + c.k, "k_hi=" + c.k);
+                    "u_lo=" + c.user, "u_hi=" + c.user, "k_lo=" + c.k, "k_hi=" + c.k, "page=" + c.limit);
             Path users = d.dir.resolve("user-scale-" + (c.user - S.users) + ".txt");
             Path sessions = c.op == Op.READ ? d.dir.resolve("session-scale-" + c.k + ".txt") : d.noSessions;
-            c.service = wrkRun(c.op.key, 1, S.scaleDuration, sessions, users, 0);
-            c.explain = explain(c);
+            c.service = wrkRun(c.op.key, 1, S.scaleDuration, sessions, users, 0, c.limit == 50 ? "" : "?limit=" + c.limit);
+            c.explain = c.limit == 50 ? explain(c) : null;
             step("%-48s pgbench p50 %.3f p99 %.3f ms | service p50 %.3f p99 %.3f ms", c.title, c.pgbench.p50, c.pgbench.p99, c.service.p50, c.service.p99);
         }
         return cases;
@@ -1409,6 +1553,9 @@ public final class Bench {
         values.put("u", String.valueOf(c.user));
         values.put("k", String.valueOf(c.k));
         values.put("sid", String.valueOf(c.user * 100000 + c.k));
+        if (c.op == Op.READ) {
+            values.put("limit", String.valueOf(c.limit)); // read_newest.sql sets it from -D page
+        }
         List<String> args = new ArrayList<>();
         for (int n = 1; n <= script.params.size(); n++) {
             String expr = script.params.get(n);
@@ -1597,12 +1744,12 @@ public final class Bench {
         return String.format(Locale.ROOT, "%,." + decimals + "f", v);
     }
 
-    static String report(Data d, List<Row> rows, Measure paced, List<ScaleCase> scale, long hwmKb, long rssKb, int poolTimeouts,
+    static String report(Data d, List<Row> rows, List<Row> sharedRows, Measure paced, List<ScaleCase> scale, long hwmKb, long rssKb, int poolTimeouts,
                          String profile) throws Exception {
         StringBuilder b = new StringBuilder();
         String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
         String conns = S.connections.stream().map(String::valueOf).collect(Collectors.joining(" and "));
-        b.append(String.format(FIRST_LINE, conns, S.smoke ? " [SMOKE RUN: tiny data, 1 s per measurement, figures meaningless]" : "")).append("\n\n");
+        b.append(String.format(FIRST_LINE, layoutPhrase(), conns, S.smoke ? " [SMOKE RUN: tiny data, 1 s per measurement, figures meaningless]" : "")).append("\n\n");
         String commit = "";
         try {
             commit = execOrFail(List.of("git", "rev-parse", "--short", "HEAD"), Map.of(), 10).trim()
@@ -1611,8 +1758,10 @@ public final class Bench {
             commit = "unknown";
         }
         b.append(String.format(Locale.ROOT, "- run: %s, %s mode, commit %s, took %s%n", when, S.smoke ? "smoke" : "full", commit, elapsed()));
-        b.append(String.format(Locale.ROOT, "- machine: %d cores, %.0f GiB (service, PostgreSQL and the load generators share them); %s%n",
+        b.append(String.format(Locale.ROOT, "- machine: %d cores, %.0f GiB; %s%n",
                 Runtime.getRuntime().availableProcessors(), memTotalGiB(), cpuModel()));
+        b.append(String.format(Locale.ROOT, "- CPU layout: %s%s%n", layoutDescription(),
+                sharedRows.isEmpty() ? "" : "; then a shared pass with every process on every CPU, for comparison"));
         b.append(String.format(Locale.ROOT, "- PostgreSQL %s (synchronous_commit=on, fsync=on, shared_buffers=%s), %s, %s%n",
                 pg.version(), S.sharedBuffers, firstLine(execOrFail(List.of("pgbench", "--version"), Map.of(), 10)),
                 firstLine(execOrFail(List.of("sh", "-c", "wrk --version 2>&1 | head -1"), Map.of(), 10)).replaceAll(" Copyright.*", "")));
@@ -1639,14 +1788,30 @@ public final class Bench {
                     Double.isNaN(r.op.target) ? "-" : ">= " + fmt(r.op.target, 2), verdict));
         }
         b.append("\n![service / pgbench throughput](").append(S.updateDocs ? "bench/results/ratios.svg" : "ratios.svg").append(")\n");
+        if (!sharedRows.isEmpty()) {
+            b.append("\n### The same operations with every process on every CPU (shared pass, for comparison)\n\n");
+            b.append("PostgreSQL, the warm service and the load generator moved onto all CPUs, as in the runs before the split layout: "
+                    + "here the ratio mostly compares the CPU the service and wrk spend per request with what pgbench spends, since "
+                    + "every cycle either takes is one PostgreSQL does not get.\n\n");
+            b.append("| operation | conns | pgbench tx/s | pgbench p50 / p99 ms | service req/s | service p50 / p99 ms | ratio | target |\n");
+            b.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Row r : sharedRows) {
+                b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s / %s | %s | %s / %s | %s | %s |%n",
+                        r.op.title, r.connections, fmt(r.pgbench.throughput, 0), fmt(r.pgbench.p50, 2), fmt(r.pgbench.p99, 2),
+                        fmt(r.service.throughput, 0), fmt(r.service.p50, 2), fmt(r.service.p99, 2), fmt(r.ratio(), 2),
+                        Double.isNaN(r.op.target) ? "-" : "(>= " + fmt(r.op.target, 2) + ")"));
+            }
+        }
+        List<Row> all = new ArrayList<>(rows);
+        all.addAll(sharedRows);
 
         b.append("\n### Resources per run (CPU seconds per 1,000 requests or transactions)\n\n");
         b.append("| operation | conns | service CPU | PostgreSQL CPU, service run / pgbench run | wrk / pgbench CPU | machine busy %, service run / pgbench run | of which outside the benchmark's processes %, service run / pgbench run | service RSS MiB | errors (service / pgbench) | pool-acquire timeouts |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         double worstNoise = 0;
-        for (Row r : rows) {
+        for (Row r : all) {
             b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s / %s | %s / %s | %s / %s | %s / %s | %s | %d / %d | %d |%n",
-                    r.op.title, r.connections, fmt(r.service.perThousand(r.service.serviceCpu), 3),
+                    r.label(), r.connections, fmt(r.service.perThousand(r.service.serviceCpu), 3),
                     fmt(r.service.perThousand(r.service.pgCpu), 3), fmt(r.pgbench.perThousand(r.pgbench.pgCpu), 3),
                     fmt(r.service.perThousand(r.service.clientCpu), 3), fmt(r.pgbench.perThousand(r.pgbench.clientCpu), 3),
                     fmt(r.service.busy, 0), fmt(r.pgbench.busy, 0), fmt(r.service.others, 0), fmt(r.pgbench.others, 0),
@@ -1667,15 +1832,15 @@ public final class Bench {
             }
         }
         groups.add("other JVM threads");
-        List<String> shown = groups.stream().filter(g -> rows.stream().anyMatch(r -> r.service.threadCpu.getOrDefault(g, 0.0) > 0.005 * Math.max(1e-9, r.service.serviceCpu))).toList();
+        List<String> shown = groups.stream().filter(g -> all.stream().anyMatch(r -> r.service.threadCpu.getOrDefault(g, 0.0) > 0.005 * Math.max(1e-9, r.service.serviceCpu))).toList();
         b.append("| operation | conns | service CPU s |");
         shown.forEach(g -> b.append(' ').append(g).append(" |"));
         b.append("\n|---|---:|---:|");
         shown.forEach(g -> b.append("---:|"));
         b.append('\n');
-        for (Row r : rows) {
+        for (Row r : all) {
             double total = r.service.threadCpu.values().stream().mapToDouble(Double::doubleValue).sum();
-            b.append(String.format(Locale.ROOT, "| %s | %d | %s |", r.op.title, r.connections, fmt(r.service.serviceCpu, 1)));
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s |", r.label(), r.connections, fmt(r.service.serviceCpu, 1)));
             for (String g : shown) {
                 b.append(' ').append(total <= 0 ? "-" : fmt(100 * r.service.threadCpu.getOrDefault(g, 0.0) / total, 0) + "%").append(" |");
             }
@@ -1683,10 +1848,10 @@ public final class Bench {
         }
 
         List<String> errors = new ArrayList<>();
-        for (Row r : rows) {
+        for (Row r : all) {
             for (Measure m : List.of(r.pgbench, r.service)) {
                 if (m.errors > 0) {
-                    errors.add(String.format(Locale.ROOT, "- %s %s at %d: %d errors:%s", m.side, r.op.title, r.connections, m.errors, m.errorDetail));
+                    errors.add(String.format(Locale.ROOT, "- %s %s at %d: %d errors:%s", m.side, r.label(), r.connections, m.errors, m.errorDetail));
                 }
             }
         }
@@ -1718,28 +1883,44 @@ public final class Bench {
 
         b.append("\n### Scale check: latency vs history size (one connection)\n\n");
         b.append("| query | pgbench p50 / p99 ms | service p50 / p99 ms | service p50 vs smallest | pgbench tx / service req | errors (service / pgbench) |\n|---|---:|---:|---:|---:|---:|\n");
-        for (Op op : List.of(Op.READ, Op.LIST)) {
-            ScaleCase smallest = scale.stream().filter(c -> c.op == op).findFirst().orElse(null);
-            for (ScaleCase c : scale) {
-                if (c.op != op) {
-                    continue;
-                }
+        // Each group (operation and page size) is compared with its own smallest history.
+        List<List<ScaleCase>> scaleGroups = new ArrayList<>();
+        for (ScaleCase c : scale) {
+            List<ScaleCase> group = scaleGroups.stream().filter(g -> g.get(0).op == c.op && g.get(0).limit == c.limit).findFirst().orElse(null);
+            if (group == null) {
+                group = new ArrayList<>();
+                scaleGroups.add(group);
+            }
+            group.add(c);
+        }
+        for (List<ScaleCase> group : scaleGroups) {
+            ScaleCase smallest = group.get(0);
+            for (ScaleCase c : group) {
                 b.append(String.format(Locale.ROOT, "| %s | %s / %s | %s / %s | %s | %,d / %,d | %d / %d |%n", c.title, fmt(c.pgbench.p50, 3), fmt(c.pgbench.p99, 3),
                         fmt(c.service.p50, 3), fmt(c.service.p99, 3), fmt(c.service.p50 / smallest.service.p50, 2),
                         c.pgbench.requests, c.service.requests, c.service.errors, c.pgbench.errors));
             }
         }
-        List<ScaleCase> reads = scale.stream().filter(c -> c.op == Op.READ).toList();
-        if (reads.size() >= 2) {
+        List<ScaleCase> reads = scale.stream().filter(c -> c.op == Op.READ && c.limit == 50).toList();
+        List<ScaleCase> samePage = scale.stream().filter(c -> c.op == Op.READ && c.limit != 50).toList();
+        if (reads.size() >= 2 && samePage.size() >= 2) {
             ScaleCase first = reads.get(0);
             ScaleCase last = reads.get(reads.size() - 1);
             ScaleCase middle = reads.get(reads.size() - 2);
-            double growth = last.service.p50 / first.service.p50;
-            b.append(String.format(Locale.ROOT, "%nRead latency (p50), %,d -> %,d messages: service x%.2f, pgbench x%.2f; target: within 20%% (x1.20) - %s. "
-                            + "A %,d-message session returns %,d rows where the others return 50: with the same page size, %,d -> %,d messages: service x%.2f, pgbench x%.2f.%n",
-                    first.history, last.history, growth, last.pgbench.p50 / first.pgbench.p50, growth <= 1.2 ? "met" : "**missed**",
-                    first.history, Math.min(first.history, 50), middle.history, last.history,
-                    last.service.p50 / middle.service.p50, last.pgbench.p50 / middle.pgbench.p50));
+            ScaleCase pageFirst = samePage.get(0);
+            ScaleCase pageLast = samePage.get(samePage.size() - 1);
+            double pageGrowth = pageLast.service.p50 / pageFirst.service.p50;
+            double fullGrowth = last.service.p50 / middle.service.p50;
+            boolean flat = pageGrowth <= 1.2 && fullGrowth <= 1.2;
+            b.append(String.format(Locale.ROOT, "%nRead latency (p50) against history, the same rows on both ends: newest %d, %,d -> %,d messages: "
+                            + "service x%.2f (pgbench x%.2f); newest 50, %,d -> %,d messages: service x%.2f (pgbench x%.2f). "
+                            + "Target: within 20%% (x1.20) - %s.%n",
+                    pageFirst.limit, pageFirst.history, pageLast.history, pageGrowth, pageLast.pgbench.p50 / pageFirst.pgbench.p50,
+                    middle.history, last.history, fullGrowth, last.pgbench.p50 / middle.pgbench.p50, flat ? "met" : "**missed**"));
+            b.append(String.format(Locale.ROOT, "Newest 50 from %,d -> %,d messages is x%.2f for the service (pgbench x%.2f), but that compares %,d rows "
+                            + "with 50: it measures the page, not the history.%n",
+                    first.history, last.history, last.service.p50 / first.service.p50, last.pgbench.p50 / first.pgbench.p50,
+                    Math.min(first.history, 50)));
         }
         List<ScaleCase> lists = scale.stream().filter(c -> c.op == Op.LIST).toList();
         if (lists.size() >= 2) {
@@ -1750,7 +1931,9 @@ public final class Bench {
         }
         b.append("\n#### EXPLAIN (ANALYZE, BUFFERS) of the service's statements (prepared, 7th execution)\n");
         for (ScaleCase c : scale) {
-            b.append("\n").append(c.title).append(":\n\n```\n").append(c.explain).append("\n```\n");
+            if (c.explain != null) {
+                b.append("\n").append(c.title).append(":\n\n```\n").append(c.explain).append("\n```\n");
+            }
         }
         if (profile != null) {
             b.append("\n### Profile of the service (JFR, settings=profile; separate runs after the measurements)\n").append(profile);
@@ -1822,7 +2005,7 @@ public final class Bench {
         int plotW = 460;
         double max = Math.max(1.2, rows.stream().mapToDouble(Row::ratio).filter(x -> !Double.isNaN(x)).max().orElse(1.0) * 1.1);
         List<Op> ops = rows.stream().map(r -> r.op).distinct().toList();
-        int height = top + ops.size() * (S.connections.size() * (barH + gap) + groupGap) + 60;
+        int height = top + rows.size() * (barH + gap) + ops.size() * groupGap + 60;
         int width = left + plotW + 190;
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">%n",
@@ -1832,7 +2015,8 @@ public final class Bench {
         String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
         b.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"46\" fill=\"#555\">%s run of bench/run.sh, %s: %,d messages, %d s per measurement, same connections on both sides</text>%n",
                 S.smoke ? "SMOKE" : "full", when, d.messageCount, S.duration));
-        b.append("<text x=\"16\" y=\"64\" fill=\"#555\">dashed line = target (issue #4); green = met, red = missed, grey = no target</text>\n");
+        b.append("<text x=\"16\" y=\"64\" fill=\"#555\">" + escapeXml(S.dbCpus == null ? "every process on every CPU" : "PostgreSQL on CPU " + S.dbCpus + ", clients on CPU " + S.clientCpus)
+                + "; dashed line = target (issue #4); green = met, red = missed, grey = no target; pale = shared-CPU pass, for comparison</text>\n");
         int plotBottom = height - 45;
         for (double x = 0; x <= max + 1e-9; x += 0.2) {
             int px = left + (int) Math.round(x / max * plotW);
@@ -1850,9 +2034,10 @@ public final class Bench {
                 double ratio = r.ratio();
                 int w = Double.isNaN(ratio) ? 0 : (int) Math.round(Math.min(ratio, max) / max * plotW);
                 String color = Double.isNaN(op.target) ? "#7f8c9a" : ratio >= op.target ? "#2e9e5b" : "#d0453a";
-                b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s, %d conns</text>%n", left - 8, y + barH - 3,
-                        escapeXml(op.shortTitle), r.connections));
-                b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>%n", left, y, w, barH, color));
+                b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s, %d conns%s</text>%n", left - 8, y + barH - 3,
+                        escapeXml(op.shortTitle), r.connections, r.sharedCpus ? ", shared" : ""));
+                b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"%s/>%n", left, y, w, barH, color,
+                        r.sharedCpus ? " fill-opacity=\"0.4\"" : ""));
                 b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", left + w + 6, y + barH - 3,
                         Double.isNaN(ratio) ? "n/a" : String.format(Locale.ROOT, "%.0f%% (%.0f vs %.0f/s)", ratio * 100, r.service.throughput, r.pgbench.throughput)));
                 y += barH + gap;

@@ -20,10 +20,13 @@
 -- $2 => bench.user_id(:u)
 -- $3 => :limit
 --
+-- :page is 50 (bench/Bench.java passes -D page=50, the service's default page) except in the scale check's
+-- same-page-size cases, which ask both sides for 10.
+--
 \set u random(:u_lo, :u_hi)
 \set k random(:k_lo, :k_hi)
 \set sid :u * 100000 + :k
-\set limit 50
+\set limit :page
 SELECT s.message_count, m.*
   FROM sessions s
   LEFT JOIN LATERAL (

@@ -1,6 +1,6 @@
 -- wrk script of the chat-sessions benchmark (bench/run.sh drives it; see BENCHMARKS.md).
 --
---   wrk -t2 -c64 -d15s -s bench/wrk/chat.lua http://127.0.0.1:PORT -- OP SESSIONS USERS BODIES [RATE_PER_THREAD]
+--   wrk -t2 -c64 -d15s -s bench/wrk/chat.lua http://127.0.0.1:PORT -- OP SESSIONS USERS BODIES [RATE_PER_THREAD [READ_QUERY]]
 --
 -- OP        append | batch | read | list | mix (60% read, 20% list, 20% append)
 -- SESSIONS  file of "<session uuid> <user id>" lines: the sessions to pick from, uniformly at random
@@ -9,6 +9,7 @@
 -- BODIES    directory holding append_one.json and append_batch.json (the request bodies)
 -- RATE_PER_THREAD  optional: pace this thread to that many requests per second (open-loop schedule through delay());
 --           0 or absent = as fast as the connections go (closed loop)
+-- READ_QUERY optional: appended to the read path, e.g. "?limit=10" (empty or absent: the service's default page of 50)
 --
 -- done() prints one "BENCH_WRK key=value ..." line that bench/Bench.java parses (latencies in microseconds).
 
@@ -39,6 +40,7 @@ end
 
 local op, body_one, body_batch
 local session_ids, session_auth, user_auth = {}, {}, {}
+local read_query = ""
 local interval_ms, next_at
 local json = "application/json"
 
@@ -46,6 +48,7 @@ function init(args)
   op = args[1]
   local sessions_file, users_file, bodies = args[2], args[3], args[4]
   local rate = tonumber(args[5] or "0") or 0
+  read_query = args[6] or ""
   local tokens = {}
   local find, sub = string.find, string.sub
   for line in io.lines(users_file) do
@@ -83,7 +86,7 @@ local function pick(kind)
   end
   local i = math.random(#session_ids)
   if kind == "read" then
-    return wrk.format("GET", session_ids[i], { ["Authorization"] = session_auth[i] })
+    return wrk.format("GET", session_ids[i] .. read_query, { ["Authorization"] = session_auth[i] })
   elseif kind == "append" then
     return wrk.format("POST", session_ids[i], { ["Authorization"] = session_auth[i], ["Content-Type"] = json }, body_one)
   elseif kind == "batch" then
