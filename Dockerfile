@@ -21,7 +21,9 @@ COPY . .
 RUN ./mvnw -B -q package -DskipTests
 
 # ---- runtime stage: a small JRE, non-root, read-only-root-filesystem friendly -----------------------------
-FROM eclipse-temurin:17-jre-alpine
+# The jar is Java 17 bytecode; it runs on Java 25, whose JIT and compact object headers (8-byte headers, JEP 519)
+# cost the service 6-9% less CPU per request than Java 17 in BENCHMARKS.md's measurements.
+FROM eclipse-temurin:25-jre-alpine
 
 # uid/gid 10001 are what the Helm chart's securityContext (runAsUser/runAsGroup/fsGroup) expects.
 # The jar stays owned by root (read-only for the app user).
@@ -35,6 +37,7 @@ USER 10001:10001
 EXPOSE 8080
 
 # The app writes nothing but /tmp: mount a writable /tmp (emptyDir, tmpfs) when the root filesystem is read-only.
-# Container-aware heap sizing; extra JVM flags can be added with JAVA_TOOL_OPTIONS.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "-jar", "/app/chat-sessions.jar"]
+# Container-aware heap sizing; compact object headers; Netty loads its epoll library without a warning. Extra JVM
+# flags can be added with JAVA_TOOL_OPTIONS.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=/tmp", "-jar", "/app/chat-sessions.jar"]
 CMD ["serve"]

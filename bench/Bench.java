@@ -175,7 +175,16 @@ public final class Bench {
         }
         String cmd = env.get("BENCH_JAVA_CMD");
         s.customJavaCmd = cmd != null && !cmd.isBlank();
-        s.javaCmd = s.customJavaCmd ? List.of(cmd.trim().split("\\s+")) : List.of(javaExecutable(), "-jar", "target/chat-sessions.jar");
+        if (s.customJavaCmd) {
+            s.javaCmd = List.of(cmd.trim().split("\\s+"));
+        } else {
+            List<String> java = new ArrayList<>(List.of(javaExecutable()));
+            if (Runtime.version().feature() >= 25) {
+                java.addAll(IMAGE_JVM_FLAGS); // the service as the image runs it
+            }
+            java.addAll(List.of("-jar", "target/chat-sessions.jar"));
+            s.javaCmd = List.copyOf(java);
+        }
         return s;
     }
 
@@ -226,6 +235,9 @@ public final class Bench {
         pinned.addAll(cmd);
         return pinned;
     }
+
+    /** The performance-relevant JVM flags of the Dockerfile's ENTRYPOINT (a Java 25 runtime), added on Java 25+. */
+    static final List<String> IMAGE_JVM_FLAGS = List.of("-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED");
 
     static int intEnv(Map<String, String> env, String name, int fallback) {
         String value = env.get(name);

@@ -6,11 +6,17 @@
 #   bench/run.sh --profile  also records the service with JFR during each run at the largest connection count
 #   bench/run.sh --build    rebuild target/chat-sessions.jar first (it is built anyway when missing)
 #
-# Needs: a JDK 17+ (java on PATH or JAVA_HOME), wrk, pgbench, psql and the PostgreSQL server binaries
+# Needs: a JDK 17+ (JAVA_HOME, else a JDK 25 under /usr/lib/jvm, else java on PATH), wrk, pgbench, psql and the PostgreSQL server binaries
 # (Debian: apt-get install -y wrk postgresql postgresql-contrib). Settings (BENCH_*) are listed in BENCHMARKS.md.
 # Everything runs on loopback; PostgreSQL runs from a fresh data dir under target/ and is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The image runs the service on Java 25 (Dockerfile): measure that runtime when one is installed and JAVA_HOME is unset.
+if [ -z "${JAVA_HOME:-}" ]; then
+  for jdk in /usr/lib/jvm/*25*/; do
+    [ -x "${jdk}bin/java" ] && { JAVA_HOME="${jdk%/}"; break; }
+  done
+fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 command -v "$java" >/dev/null 2>&1 || { echo "bench/run.sh: no java on PATH (set JAVA_HOME)" >&2; exit 2; }
 # The driver is a single-file Java program: the JDK compiles and runs it, no build step.

@@ -41,7 +41,7 @@ class DockerfileTest {
         List<String> from = args("FROM");
         assertEquals(2, from.size(), "a build stage and a runtime stage");
         assertEquals("maven:3.9-eclipse-temurin-17 AS build", from.get(0));
-        assertTrue(from.get(1).startsWith("eclipse-temurin:17-jre"), "a JRE 17 runtime: " + from.get(1));
+        assertTrue(from.get(1).startsWith("eclipse-temurin:25-jre"), "a JRE 25 runtime (the benchmark measures it): " + from.get(1));
         assertTrue(args("RUN").stream().anyMatch(r -> r.contains("./mvnw") && r.contains("package") && r.contains("-DskipTests")));
         assertTrue(args("COPY").stream().anyMatch(c -> c.equals("--from=build /build/target/chat-sessions.jar /app/chat-sessions.jar")));
     }
@@ -62,6 +62,7 @@ class DockerfileTest {
         List<String> entrypoint = List.of(json.readValue(args("ENTRYPOINT").get(0), String[].class));
         assertEquals("java", entrypoint.get(0));
         assertTrue(entrypoint.contains("-XX:MaxRAMPercentage=75"), "heap sized from the container's memory limit");
+        assertTrue(entrypoint.contains("-XX:+UseCompactObjectHeaders"), "the JVM flags bench/Bench.java measures the service with");
         assertEquals(List.of("-jar", "/app/chat-sessions.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
         assertEquals(List.of("serve"), List.of(json.readValue(args("CMD").get(0), String[].class)));
         assertEquals(List.of(String.valueOf(chartValues().get("containerPort"))), args("EXPOSE"));
