@@ -1123,14 +1123,19 @@ public final class Bench {
 
     /** The /proc/PID/stat fields (see {@link #statFields}) of every live child of {@code parent}. */
     static List<String[]> childrenStats(long parent) throws IOException {
-        List<String[]> children = new ArrayList<>();
+        return new ArrayList<>(children(parent).values());
+    }
+
+    /** Every live child of {@code parent}: its pid and its /proc/PID/stat fields. */
+    static Map<Long, String[]> children(long parent) throws IOException {
+        Map<Long, String[]> children = new LinkedHashMap<>();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.toList()) {
                 String name = p.getFileName().toString();
                 if (name.chars().allMatch(Character::isDigit)) {
                     String[] f = statFields(Long.parseLong(name));
                     if (f != null && Long.parseLong(f[1]) == parent) {
-                        children.add(f);
+                        children.put(Long.parseLong(name), f);
                     }
                 }
             }
@@ -1438,7 +1443,7 @@ public final class Bench {
         int c = S.connections.stream().max(Integer::compare).orElseThrow();
         step("shared pass: PostgreSQL, the service, wrk and pgbench on CPUs %s, every operation again at %d connections", all, c);
         pin(pg.postmasterPid(), all);
-        for (long child : childPids(pg.postmasterPid())) {
+        for (long child : children(pg.postmasterPid()).keySet()) {
             pin(child, all);
         }
         pin(service.pid, all);
@@ -1461,22 +1466,6 @@ public final class Bench {
             S.clientCpus = clients;
         }
         return rows;
-    }
-
-    static List<Long> childPids(long parent) throws IOException {
-        List<Long> pids = new ArrayList<>();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            for (Path p : procs.toList()) {
-                String name = p.getFileName().toString();
-                if (name.chars().allMatch(Character::isDigit)) {
-                    String[] f = statFields(Long.parseLong(name));
-                    if (f != null && Long.parseLong(f[1]) == parent) {
-                        pids.add(Long.parseLong(name));
-                    }
-                }
-            }
-        }
-        return pids;
     }
 
     static Measure pacedRun(List<Row> rows, Data d) throws Exception {

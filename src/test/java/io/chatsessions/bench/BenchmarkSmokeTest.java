@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -86,6 +87,20 @@ class BenchmarkSmokeTest {
         for (String section : List.of("### Resources per run", "### p99 at 70% of the service's peak throughput", "### Scale check",
                 "Service peak RSS (VmHWM)", "EXPLAIN (ANALYZE, BUFFERS)", "Index Scan")) {
             assertTrue(out.contains(section), "the output has " + section + "\n" + tail(out));
+        }
+        // Same rows on both ends of the history comparison: a page of 10 from sessions of 10, 300 and 1,000 messages.
+        for (int history : List.of(10, 300, 1000)) {
+            String row = String.format(Locale.ROOT, "| read newest 10, session of %,d messages |", history);
+            assertTrue(out.contains(row), "the scale check has the row " + row + "\n" + tail(out));
+        }
+        assertTrue(out.contains("Read latency (p50) against history, the same rows on both ends"), "the flatness verdict\n" + tail(out));
+        if (Runtime.getRuntime().availableProcessors() >= 2 && onPath("taskset")) {
+            assertTrue(out.contains("- CPU layout: split: PostgreSQL alone on CPU"), "PostgreSQL on a CPU of its own\n" + tail(out));
+            assertTrue(out.contains("### The same operations with every process on every CPU"), "the shared pass is reported\n" + tail(out));
+            for (String operation : List.of("append one", "read newest 50", "list 20 sessions")) {
+                String row = "| " + operation + " (shared CPUs) | 64 |";
+                assertTrue(out.contains(row), "the resources table has the shared-pass row " + row + "\n" + tail(out));
+            }
         }
         String done = lines.stream().filter(l -> l.startsWith("done in ")).findFirst().orElse("");
         assertTrue(done.contains(" 0 errors, 0 pool-acquire timeouts"), "no errors: " + done + "\n" + tail(out));
