@@ -1998,11 +1998,11 @@ public final class Bench {
     // ------------------------------------------------------------------------------------------------ plot
 
     static String svg(List<Row> rows, Data d) {
-        int left = 190;
+        int left = 265;
         int barH = 16;
         int gap = 6;
         int groupGap = 14;
-        int top = 84;
+        int top = 102;
         int plotW = 460;
         double max = Math.max(1.2, rows.stream().mapToDouble(Row::ratio).filter(x -> !Double.isNaN(x)).max().orElse(1.0) * 1.1);
         List<Op> ops = rows.stream().map(r -> r.op).distinct().toList();
@@ -2016,8 +2016,9 @@ public final class Bench {
         String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
         b.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"46\" fill=\"#555\">%s run of bench/run.sh, %s: %,d messages, %d s per measurement, same connections on both sides</text>%n",
                 S.smoke ? "SMOKE" : "full", when, d.messageCount, S.duration));
-        b.append("<text x=\"16\" y=\"64\" fill=\"#555\">" + escapeXml(S.dbCpus == null ? "every process on every CPU" : "PostgreSQL on CPU " + S.dbCpus + ", clients on CPU " + S.clientCpus)
-                + "; dashed line = target (issue #4); green = met, red = missed, grey = no target; pale = shared-CPU pass, for comparison</text>\n");
+        b.append("<text x=\"16\" y=\"64\" fill=\"#555\">" + escapeXml(S.dbCpus == null ? "every process on every CPU" : "PostgreSQL on CPU " + S.dbCpus
+                + ", the service and wrk (or pgbench) on CPU " + S.clientCpus + "; pale bars: the shared pass, every process on every CPU") + "</text>\n");
+        b.append("<text x=\"16\" y=\"82\" fill=\"#555\">dashed line = target (issue #4); green = met, red = missed, grey = no target</text>\n");
         int plotBottom = height - 45;
         for (double x = 0; x <= max + 1e-9; x += 0.2) {
             int px = left + (int) Math.round(x / max * plotW);
