@@ -22,7 +22,7 @@ RUN ./mvnw -B -q package -DskipTests
 
 # ---- runtime stage: a small JRE, non-root, read-only-root-filesystem friendly -----------------------------
 # The jar is Java 17 bytecode; it runs on Java 25, whose JIT and compact object headers (8-byte headers, JEP 519)
-# cost the service 6-9% less CPU per request than Java 17 in BENCHMARKS.md's measurements.
+# cost the service 8-12% less CPU per list and append request than Java 17 (read: within noise; BENCHMARKS.md).
 FROM eclipse-temurin:25-jre-alpine
 
 # uid/gid 10001 are what the Helm chart's securityContext (runAsUser/runAsGroup/fsGroup) expects.
