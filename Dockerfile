@@ -37,7 +37,8 @@ USER 10001:10001
 EXPOSE 8080
 
 # The app writes nothing but /tmp: mount a writable /tmp (emptyDir, tmpfs) when the root filesystem is read-only.
-# Container-aware heap sizing; compact object headers; Netty loads its epoll library without a warning. Extra JVM
-# flags can be added with JAVA_TOOL_OPTIONS.
+# Container-aware heap sizing; compact object headers; Netty loads its epoll library without a warning. The collector
+# is the JVM's own choice: SerialGC under the chart's 768 MiB limit, which the benchmark measured as cheaper and with
+# a lower p99 than G1 on this service. Extra JVM flags (another collector, say) go in JAVA_TOOL_OPTIONS.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=/tmp", "-jar", "/app/chat-sessions.jar"]
 CMD ["serve"]
