@@ -236,6 +236,9 @@ public final class Bench {
         return pinned;
     }
 
+    /** The service's default page of messages (GET .../messages without limit); pgbench's default -D page. */
+    static final int SERVICE_PAGE = 50;
+
     /** The performance-relevant JVM flags of the Dockerfile's ENTRYPOINT (a Java 25 runtime), added on Java 25+. */
     static final List<String> IMAGE_JVM_FLAGS = List.of("-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED");
 
@@ -332,17 +335,7 @@ public final class Bench {
         data.warmup = warmup(data);
         for (Op op : S.ops) {
             for (int c : S.connections) {
-                Row row = new Row(op, c);
-                row.pgbench = pgbenchRun(op, c, S.duration, data, "u_lo=1", "u_hi=" + S.users, "k_lo=1", "k_hi=" + S.sessionsPerUser);
-                checkpoint();
-                row.service = wrkRun(op.key, c, S.duration, data.sessions, data.users, 0);
-                rows.add(row);
-                step("%-34s %3d conns: pgbench %8.0f tx/s p50 %6.2f p99 %7.2f ms | service %8.0f req/s p50 %6.2f p99 %7.2f ms | ratio %.2f%s%s",
-                        op.title, c, row.pgbench.throughput, row.pgbench.p50, row.pgbench.p99,
-                        row.service.throughput, row.service.p50, row.service.p99, row.ratio(),
-                        row.service.errors + row.pgbench.errors > 0 ? "  ERRORS " + row.service.errors + "/" + row.pgbench.errors : "",
-                        Math.max(nz(row.service.others), nz(row.pgbench.others)) > 10
-                                ? String.format(Locale.ROOT, "  (NOISE: other processes took %.0f%% / %.0f%% of the CPU)", nz(row.service.others), nz(row.pgbench.others)) : "");
+                rows.add(measure(op, c, data, false));
             }
         }
         Measure paced = pacedRun(rows, data);
@@ -791,6 +784,7 @@ public final class Bench {
                 {"query_type", "assistant.query_type"}, {"assistant_metadata", "assistant.metadata"}}) {
             d.pgbenchVars.add(kv[0] + "=" + t.getProperty(kv[1]));
         }
+        d.pgbenchVars.add("page=" + SERVICE_PAGE);
         return d;
     }
 
@@ -1304,8 +1298,6 @@ public final class Bench {
             cmd.add("-D");
             cmd.add(v);
         }
-        cmd.add("-D");
-        cmd.add("page=50");
         for (String v : vars) {
             cmd.add("-D");
             cmd.add(v);
@@ -1434,6 +1426,22 @@ public final class Bench {
     }
 
     /** The mix at the largest connection count, paced to 70% of the service's best mix throughput. */
+    /** One operation at one connection count: pgbench, a CHECKPOINT, then the service; prints the progress line. */
+    static Row measure(Op op, int c, Data d, boolean sharedCpus) throws Exception {
+        Row row = new Row(op, c);
+        row.sharedCpus = sharedCpus;
+        row.pgbench = pgbenchRun(op, c, S.duration, d, "u_lo=1", "u_hi=" + S.users, "k_lo=1", "k_hi=" + S.sessionsPerUser);
+        checkpoint();
+        row.service = wrkRun(op.key, c, S.duration, d.sessions, d.users, 0);
+        step("%-48s %3d conns: pgbench %8.0f tx/s p50 %6.2f p99 %7.2f ms | service %8.0f req/s p50 %6.2f p99 %7.2f ms | ratio %.2f%s%s",
+                row.label(), c, row.pgbench.throughput, row.pgbench.p50, row.pgbench.p99,
+                row.service.throughput, row.service.p50, row.service.p99, row.ratio(),
+                row.service.errors + row.pgbench.errors > 0 ? "  ERRORS " + row.service.errors + "/" + row.pgbench.errors : "",
+                Math.max(nz(row.service.others), nz(row.pgbench.others)) > 10
+                        ? String.format(Locale.ROOT, "  (NOISE: other processes took %.0f%% / %.0f%% of the CPU)", nz(row.service.others), nz(row.pgbench.others)) : "");
+        return row;
+    }
+
     /**
      * The layout of the runs before this one, for comparison: PostgreSQL, the (warm) service and the load generators
      * moved onto every CPU, then each operation again at the largest connection count.
@@ -1452,15 +1460,7 @@ public final class Bench {
         List<Row> rows = new ArrayList<>();
         try {
             for (Op op : S.ops) {
-                Row row = new Row(op, c);
-                row.sharedCpus = true;
-                row.pgbench = pgbenchRun(op, c, S.duration, d, "u_lo=1", "u_hi=" + S.users, "k_lo=1", "k_hi=" + S.sessionsPerUser);
-                checkpoint();
-                row.service = wrkRun(op.key, c, S.duration, d.sessions, d.users, 0);
-                rows.add(row);
-                step("%-34s %3d conns, shared CPUs: pgbench %8.0f tx/s | service %8.0f req/s | ratio %.2f%s", op.title, c,
-                        row.pgbench.throughput, row.service.throughput, row.ratio(),
-                        row.service.errors + row.pgbench.errors > 0 ? "  ERRORS " + row.service.errors + "/" + row.pgbench.errors : "");
+                rows.add(measure(op, c, d, true));
             }
         } finally {
             S.clientCpus = clients;
@@ -1492,7 +1492,7 @@ public final class Bench {
         long user;
         long k;
         /** Page size asked for: 50 as the service's default, 10 where every session of the comparison has as many. */
-        int limit = 50;
+        int limit = SERVICE_PAGE;
         Measure pgbench;
         Measure service;
         String explain;
@@ -1537,8 +1537,8 @@ public final class Bench {
                     "u_lo=" + c.user, "u_hi=" + c.user, "k_lo=" + c.k, "k_hi=" + c.k, "page=" + c.limit);
             Path users = d.dir.resolve("user-scale-" + (c.user - S.users) + ".txt");
             Path sessions = c.op == Op.READ ? d.dir.resolve("session-scale-" + c.k + ".txt") : d.noSessions;
-            c.service = wrkRun(c.op.key, 1, S.scaleDuration, sessions, users, 0, c.limit == 50 ? "" : "?limit=" + c.limit);
-            c.explain = c.limit == 50 ? explain(c) : null;
+            c.service = wrkRun(c.op.key, 1, S.scaleDuration, sessions, users, 0, c.limit == SERVICE_PAGE ? "" : "?limit=" + c.limit);
+            c.explain = c.limit == SERVICE_PAGE ? explain(c) : null;
             step("%-48s pgbench p50 %.3f p99 %.3f ms | service p50 %.3f p99 %.3f ms", c.title, c.pgbench.p50, c.pgbench.p99, c.service.p50, c.service.p99);
         }
         return cases;
@@ -1885,16 +1885,9 @@ public final class Bench {
         b.append("\n### Scale check: latency vs history size (one connection)\n\n");
         b.append("| query | pgbench p50 / p99 ms | service p50 / p99 ms | service p50 vs smallest | pgbench tx / service req | errors (service / pgbench) |\n|---|---:|---:|---:|---:|---:|\n");
         // Each group (operation and page size) is compared with its own smallest history.
-        List<List<ScaleCase>> scaleGroups = new ArrayList<>();
-        for (ScaleCase c : scale) {
-            List<ScaleCase> group = scaleGroups.stream().filter(g -> g.get(0).op == c.op && g.get(0).limit == c.limit).findFirst().orElse(null);
-            if (group == null) {
-                group = new ArrayList<>();
-                scaleGroups.add(group);
-            }
-            group.add(c);
-        }
-        for (List<ScaleCase> group : scaleGroups) {
+        Map<String, List<ScaleCase>> scaleGroups = scale.stream()
+                .collect(Collectors.groupingBy(c -> c.op + "/" + c.limit, LinkedHashMap::new, Collectors.toList()));
+        for (List<ScaleCase> group : scaleGroups.values()) {
             ScaleCase smallest = group.get(0);
             for (ScaleCase c : group) {
                 b.append(String.format(Locale.ROOT, "| %s | %s / %s | %s / %s | %s | %,d / %,d | %d / %d |%n", c.title, fmt(c.pgbench.p50, 3), fmt(c.pgbench.p99, 3),
@@ -1902,8 +1895,8 @@ public final class Bench {
                         c.pgbench.requests, c.service.requests, c.service.errors, c.pgbench.errors));
             }
         }
-        List<ScaleCase> reads = scale.stream().filter(c -> c.op == Op.READ && c.limit == 50).toList();
-        List<ScaleCase> samePage = scale.stream().filter(c -> c.op == Op.READ && c.limit != 50).toList();
+        List<ScaleCase> reads = scale.stream().filter(c -> c.op == Op.READ && c.limit == SERVICE_PAGE).toList();
+        List<ScaleCase> samePage = scale.stream().filter(c -> c.op == Op.READ && c.limit != SERVICE_PAGE).toList();
         if (reads.size() >= 2 && samePage.size() >= 2) {
             ScaleCase first = reads.get(0);
             ScaleCase last = reads.get(reads.size() - 1);
