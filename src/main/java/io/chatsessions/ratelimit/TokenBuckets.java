@@ -1,34 +1,50 @@
 package io.chatsessions.ratelimit;
 
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * One token bucket per key: {@code burst} tokens, refilled at {@code rate} per second. Pure and clock-injected, so the
- * arithmetic is unit-tested. Idle full buckets are dropped so memory stays bounded by the number of active users.
+ * One token bucket per key: {@code burst} tokens, refilled at {@code rate} per second. Clock-injected, so the
+ * arithmetic is unit-tested. The buckets live in a Caffeine cache bounded by {@code maxKeys} and dropped after the
+ * time an empty bucket takes to refill (by then it is full, the same as a new one), so memory is bounded by the keys
+ * active in that window however many keys an attacker invents. Each bucket is updated under its own lock; nothing is
+ * shared between keys (the hand-written map before this counted calls in an unsynchronised field).
  */
 public final class TokenBuckets {
 
-    private static final int SWEEP_EVERY = 10_000;
+    public static final int DEFAULT_MAX_KEYS = 100_000;
     private final double rate;
     private final double burst;
     private final LongSupplier nanoClock;
-    private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
-    private int calls;
+    private final Cache<String, Bucket> buckets;
 
     public TokenBuckets(double rate, int burst, LongSupplier nanoClock) {
+        this(rate, burst, DEFAULT_MAX_KEYS, nanoClock);
+    }
+
+    public TokenBuckets(double rate, int burst, int maxKeys, LongSupplier nanoClock) {
+        if (rate <= 0 || burst < 1 || maxKeys < 1) {
+            throw new IllegalArgumentException("rate limit: requests per second must be positive, burst and keys at least 1");
+        }
         this.rate = rate;
         this.burst = burst;
         this.nanoClock = nanoClock;
+        long refillNanos = (long) Math.ceil(burst / rate * 1e9);
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(maxKeys)
+                .expireAfterAccess(Duration.ofNanos(Math.max(refillNanos, 1_000_000_000L)))
+                .ticker(nanoClock::getAsLong)
+                .executor(Runnable::run)
+                .build();
     }
 
     /** 0 if a request may proceed now, otherwise the seconds (at least 1) until it may. */
     public long acquire(String key) {
         long now = nanoClock.getAsLong();
-        if (++calls % SWEEP_EVERY == 0) {
-            sweep(now);
-        }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(burst, now));
+        Bucket bucket = buckets.get(key, k -> new Bucket(burst, now));
         synchronized (bucket) {
             bucket.refill(now, rate, burst);
             if (bucket.tokens >= 1) {
@@ -39,18 +55,9 @@ public final class TokenBuckets {
         }
     }
 
-    int size() {
-        return buckets.size();
-    }
-
-    private void sweep(long now) {
-        buckets.entrySet().removeIf(entry -> {
-            Bucket bucket = entry.getValue();
-            synchronized (bucket) {
-                bucket.refill(now, rate, burst);
-                return bucket.tokens >= burst;
-            }
-        });
+    long size() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
     }
 
     private static final class Bucket {
@@ -63,8 +70,10 @@ public final class TokenBuckets {
         }
 
         void refill(long now, double rate, double burst) {
-            tokens = Math.min(burst, tokens + (now - updatedNanos) / 1e9 * rate);
-            updatedNanos = now;
+            if (now > updatedNanos) {
+                tokens = Math.min(burst, tokens + (now - updatedNanos) / 1e9 * rate);
+                updatedNanos = now;
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.chatsessions.auth;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import io.chatsessions.testsupport.TestServer;
 import io.micronaut.security.token.jwt.validator.AudienceJwtClaimsValidator;
 import io.micronaut.security.token.jwt.validator.ExpirationJwtClaimsValidator;
@@ -8,11 +9,13 @@ import io.micronaut.security.token.jwt.validator.NotBeforeJwtClaimsValidator;
 import io.micronaut.security.token.validator.TokenValidator;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -32,10 +35,13 @@ class TokenValidatorWiringTest {
 
             Set<Class<?>> claimsChecks = validator.claimsValidators().stream()
                     .map(Object::getClass).collect(Collectors.toSet());
-            for (Class<?> required : Set.of(ExpirationJwtClaimsValidator.class, NotBeforeJwtClaimsValidator.class,
-                    IssuerJwtClaimsValidator.class, AudienceJwtClaimsValidator.class)) {
+            for (Class<?> required : Set.of(IssuerJwtClaimsValidator.class, AudienceJwtClaimsValidator.class)) {
                 assertTrue(claimsChecks.contains(required), required.getSimpleName() + " missing from " + claimsChecks);
             }
+            // exp and nbf: TokenLifetime checks them with the clock skew (TokenLifetimeTest), Micronaut's validators without.
+            assertEquals(new TokenLifetime(Duration.ofHours(24), Duration.ofSeconds(30)), validator.lifetime());
+            assertFalse(claimsChecks.contains(ExpirationJwtClaimsValidator.class) || claimsChecks.contains(NotBeforeJwtClaimsValidator.class));
+            assertEquals(Set.of(JWSAlgorithm.HS256), validator.algorithms());
         } finally {
             server.getApplicationContext().close();
         }
