@@ -4,8 +4,8 @@
 --                  init container, the docker-compose `migrate` service, a rollback Job running `undo`).
 --                  It runs the DDL of the Flyway migrations, so the tables it creates belong to it.
 --   chat_app       used by the serving pods: USAGE on the schema and SELECT, INSERT, UPDATE, DELETE on its
---                  tables, nothing else. It cannot CREATE, ALTER, DROP or TRUNCATE anything, so the app never
---                  runs DDL. On chat.flyway_schema_history it keeps SELECT only (readiness reads the version).
+--                  tables, nothing else. It cannot CREATE (not even in schema public or a temporary table),
+--                  ALTER, DROP or TRUNCATE anything, so the app never runs DDL. On chat.flyway_schema_history it keeps SELECT only (readiness reads the version).
 --
 -- `migrate` run with APP_DB_ROLE=chat_app (the Helm chart's init container and docker-compose do so) re-grants
 -- the same privileges after every run, including USAGE/SELECT on any sequence, and makes the Flyway history
@@ -71,6 +71,14 @@ ALTER ROLE :"app_role" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICAT
   PASSWORD :'app_password';
 
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I, %I', current_database(), :'migrator_role', :'app_role') \gexec
+
+-- No role gets DDL through PUBLIC: PostgreSQL 13 and 14 grant PUBLIC CREATE on schema public (15+ no longer do;
+-- revoking again is harmless), and every version grants PUBLIC TEMPORARY on a new database, which would let the
+-- app role create temporary tables. This database is the service's own, so nobody else relies on them.
+SELECT format('REVOKE CREATE ON SCHEMA public FROM PUBLIC')
+ WHERE EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = 'public') \gexec
+SELECT format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database()) \gexec
+SELECT format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM %I', current_database(), :'app_role') \gexec
 
 -- The schema belongs to the migration role: Flyway creates its tables and its history table there.
 CREATE SCHEMA IF NOT EXISTS :"schema" AUTHORIZATION :"migrator_role";

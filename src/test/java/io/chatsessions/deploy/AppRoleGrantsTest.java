@@ -48,6 +48,11 @@ class AppRoleGrantsTest {
         try (Connection admin = postgres.getPostgresDatabase().getConnection(); Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE " + DATABASE);
         }
+        // PostgreSQL 13 and 14 grant PUBLIC CREATE on schema public (15 revoked it): start from that default so the
+        // script is proved to remove it on every supported version, not only on the embedded 17.
+        try (Connection admin = postgres.getDatabase("postgres", DATABASE).getConnection(); Statement statement = admin.createStatement()) {
+            statement.execute("GRANT CREATE ON SCHEMA public TO PUBLIC");
+        }
         // Twice: the script is safe to run again (roles kept, passwords set, grants re-applied).
         for (int run = 0; run < 2; run++) {
             Deploy.Result result = grants(Map.of("CHAT_MIGRATOR_PASSWORD", MIGRATOR_PASSWORD, "CHAT_APP_PASSWORD", APP_PASSWORD));
@@ -139,11 +144,26 @@ class AppRoleGrantsTest {
             "UPDATE chat.flyway_schema_history SET checksum = 0",
             "ALTER TABLE chat.sessions OWNER TO chat_app",
             "CREATE FUNCTION chat.extra() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+            "CREATE TEMP TABLE extra (id int)",
+            "CREATE TEMPORARY TABLE pg_temp.extra AS SELECT 1 AS id",
     })
     void theAppRoleCannotRunDdl(String ddl) throws Exception {
         try (Connection app = connect("chat_app", APP_PASSWORD); Statement sql = app.createStatement()) {
             SQLException error = assertThrows(SQLException.class, () -> sql.execute(ddl));
             assertEquals("42501", error.getSQLState(), "insufficient privilege: " + error.getMessage());
+        }
+    }
+
+    @Test
+    void publicHoldsNoCreateOrTempPrivilege() throws Exception {
+        try (Connection app = connect("chat_app", APP_PASSWORD); Statement sql = app.createStatement()) {
+            ResultSet privileges = sql.executeQuery("SELECT has_schema_privilege('public', 'CREATE'),"
+                    + " has_database_privilege(current_database(), 'TEMPORARY'),"
+                    + " has_database_privilege(current_database(), 'CREATE')");
+            assertTrue(privileges.next());
+            assertEquals(List.of(false, false, false),
+                    List.of(privileges.getBoolean(1), privileges.getBoolean(2), privileges.getBoolean(3)),
+                    "the app role has neither CREATE on schema public nor TEMP or CREATE on the database");
         }
     }
 

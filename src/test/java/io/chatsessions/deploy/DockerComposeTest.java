@@ -87,6 +87,12 @@ class DockerComposeTest {
         assertTrue(jwt.getBytes(StandardCharsets.UTF_8).length >= 32, "HS256 needs at least 32 bytes");
         assertTrue(jwt.contains("not-for-production"), "the dev key says what it is");
         assertTrue(String.valueOf(app.get("ports")).contains(":8080"), "the API on port 8080");
+        // The published dev JWT key mints tokens for anyone who can reach the port: loopback only, as is the db.
+        for (String service : List.of("db", "app")) {
+            for (Object port : (List<?>) map(services.get(service)).get("ports")) {
+                assertTrue(String.valueOf(port).startsWith("127.0.0.1:"), service + " is published on loopback only: " + port);
+            }
+        }
         assertEquals(Boolean.TRUE, app.get("read_only"));
         assertEquals(List.of("/tmp"), app.get("tmpfs"));
     }

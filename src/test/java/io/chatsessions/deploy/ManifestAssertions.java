@@ -129,6 +129,10 @@ final class ManifestAssertions {
         assertTrue(policy.getSpec().getEgress().stream().flatMap(rule -> rule.getPorts().stream())
                         .anyMatch(port -> new IntOrString(dbPort).equals(port.getPort())),
                 "egress to the database port is allowed");
+        policy.getSpec().getEgress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(port -> new IntOrString(dbPort).equals(port.getPort())))
+                .forEach(rule -> assertFalse(rule.getTo() == null || rule.getTo().isEmpty(),
+                        "egress to the database port names the database (a to: peer), not every address: " + rule));
         assertTrue(policy.getSpec().getEgress().stream().flatMap(rule -> rule.getPorts().stream())
                         .anyMatch(port -> new IntOrString(53).equals(port.getPort())),
                 "egress to DNS is allowed");
