@@ -22,6 +22,11 @@ public final class FieldErrors {
         return errors.size();
     }
 
+    /** The first error reported (there must be one). */
+    public FieldError first() {
+        return errors.get(0);
+    }
+
     public boolean isEmpty() {
         return errors.isEmpty();
     }

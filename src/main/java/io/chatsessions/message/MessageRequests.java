@@ -149,8 +149,13 @@ public class MessageRequests {
             if (SOURCE_STRINGS.contains(key)) {
                 JsonFields.string(v, path, false, errors);
             } else if (key.equals("score")) {
-                if (!JsonFields.isFiniteNumber(v)) {
+                if (!v.isNumber()) {
                     errors.add(path, "must be a number");
+                } else {
+                    String problem = JsonValues.numberProblem(v);
+                    if (problem != null) {
+                        errors.add(path, problem);
+                    }
                 }
             } else if (key.equals("page")) {
                 JsonFields.integer(v, path, Integer.MIN_VALUE, Integer.MAX_VALUE, errors);
@@ -158,9 +163,10 @@ public class MessageRequests {
                 JsonFields.bool(v, path, errors);
             } else {
                 String keyProblem = Text.problem(key);
-                String problem = keyProblem != null ? keyProblem : JsonValues.problem(v, limits.maxJsonDepth());
-                if (problem != null) {
-                    errors.add(path, problem);
+                if (keyProblem != null) {
+                    errors.add(path, keyProblem);
+                } else {
+                    JsonValues.check(v, path, limits.maxJsonDepth(), errors);
                 }
             }
         }
@@ -174,9 +180,7 @@ public class MessageRequests {
             errors.add(field, "must be an object");
             return null;
         }
-        String problem = JsonValues.problem(value, limits.maxJsonDepth());
-        if (problem != null) {
-            errors.add(field, problem);
+        if (!JsonValues.check(value, field, limits.maxJsonDepth(), errors)) {
             return null;
         }
         String text = json.write(value);

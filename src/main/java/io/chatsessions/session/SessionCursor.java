@@ -13,6 +13,10 @@ import java.util.UUID;
 public record SessionCursor(OffsetDateTime updatedAt, UUID id) {
 
     private static final String VERSION = "s1";
+    // updated_at of a real session lies between these; outside them the cursor was made up (PostgreSQL's own
+    // timestamptz range ends near Long.MIN_VALUE microseconds, so a made-up one could reach the database as an error)
+    private static final long MIN_MICROS = 0L; // 1970-01-01
+    private static final long MAX_MICROS = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond() * 1_000_000L;
 
     public static SessionCursor after(Session last) {
         return new SessionCursor(last.updatedAt(), last.id());
@@ -40,6 +44,9 @@ public record SessionCursor(OffsetDateTime updatedAt, UUID id) {
                 throw new IllegalArgumentException();
             }
             long micros = Long.parseLong(parts[1]);
+            if (micros < MIN_MICROS || micros > MAX_MICROS) {
+                throw new IllegalArgumentException();
+            }
             Instant instant = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
             return new SessionCursor(OffsetDateTime.ofInstant(instant, ZoneOffset.UTC), UUID.fromString(parts[2]));
         } catch (RuntimeException e) {

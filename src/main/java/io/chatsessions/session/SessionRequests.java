@@ -56,10 +56,7 @@ public class SessionRequests {
         if (metadata != null && !metadata.isNull() && !metadata.isObject()) {
             errors.add("metadata", "must be an object");
         } else if (metadata != null && !metadata.isNull()) {
-            String problem = JsonValues.problem(metadata, limits.maxJsonDepth());
-            if (problem != null) {
-                errors.add("metadata", problem);
-            }
+            JsonValues.check(metadata, "metadata", limits.maxJsonDepth(), errors);
         }
         JsonNode archivedNode = object.get("archived");
         if (archivedNode != null && archivedNode.isNull()) {
@@ -93,9 +90,7 @@ public class SessionRequests {
             errors.add("metadata", "must be an object");
             return null;
         }
-        String problem = JsonValues.problem(metadata, limits.maxJsonDepth());
-        if (problem != null) {
-            errors.add("metadata", problem);
+        if (!JsonValues.check(metadata, "metadata", limits.maxJsonDepth(), errors)) {
             return null;
         }
         return sized(metadata, errors);

@@ -44,9 +44,32 @@ public class RequestIdFilter implements Ordered {
         response.header(HEADER, id);
         long started = request.getAttribute(STARTED, Long.class).orElse(System.nanoTime());
         if (ACCESS.isInfoEnabled() && !request.getPath().startsWith("/health")) {
-            ACCESS.info("{} {} {} {}ms request_id={}", request.getMethodName(), request.getPath(), response.code(),
+            ACCESS.info("{} {} {} {}ms request_id={}", request.getMethodName(), loggable(request.getPath()), response.code(),
                     (System.nanoTime() - started) / 1_000_000, id);
         }
+    }
+
+    /**
+     * The path with control characters percent-encoded: the decoded path can hold a CR or LF ({@code %0D}), which
+     * would otherwise end the plain access line early and let the rest pose as a log line of its own.
+     */
+    static String loggable(String path) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+            if (control && escaped == null) {
+                escaped = new StringBuilder(path.length() + 8).append(path, 0, i);
+            }
+            if (escaped != null) {
+                if (control) {
+                    escaped.append(c < 0x100 ? String.format("%%%02X", (int) c) : String.format("%%u%04X", (int) c));
+                } else {
+                    escaped.append(c);
+                }
+            }
+        }
+        return escaped == null ? path : escaped.toString();
     }
 
     public static String requestId(HttpRequest<?> request) {

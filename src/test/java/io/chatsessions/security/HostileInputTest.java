@@ -8,6 +8,9 @@ import io.chatsessions.reliability.support.Json;
 import io.chatsessions.reliability.support.RawHttp;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestServer;
+import io.chatsessions.testsupport.TestSql;
+import io.chatsessions.testsupport.TestUser;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -32,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 import static io.chatsessions.reliability.support.Figures.s;
+import static io.chatsessions.testsupport.ContractAsserts.assertValidationError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -571,6 +575,98 @@ class HostileInputTest {
         }
         head.append("\r\n");
         return concat(head.toString(), bytes, "");
+    }
+
+    // ---- issue 12, item 10: what is stored and returned stays within the limits; cursors at their type's limits
+
+    @Test
+    void numbersThatJsonbWouldWriteOutLongAreRefusedWithTheirPath() {
+        TestUser user = TestUser.create();
+        String session = user.api().createSession("{}");
+        String messages = "/api/v1/sessions/" + session + "/messages";
+        for (String number : List.of("1e-5000", "1e5000", "-1E+100", "1.5e-39", "1" + "0".repeat(41), "0." + "1".repeat(39))) {
+            assertValidationError(user.api().post(messages, "{\"role\":\"user\",\"content\":\"c\",\"metadata\":{\"n\":" + number + "}}"),
+                    "metadata.n");
+            assertValidationError(user.api().post(messages, "{\"role\":\"user\",\"content\":\"c\",\"metadata\":{\"a\":[1," + number + "]}}"),
+                    "metadata.a[1]");
+            assertValidationError(user.api().post(messages, "{\"role\":\"user\",\"content\":\"c\",\"sources\":[{\"score\":" + number + "}]}"),
+                    "sources[0].score");
+            assertValidationError(user.api().post(messages, "{\"role\":\"user\",\"content\":\"c\",\"sources\":[{\"extra\":{\"x\":" + number + "}}]}"),
+                    "sources[0].extra.x");
+            assertValidationError(user.api().post(messages + ":batch", "{\"messages\":[{\"role\":\"user\",\"content\":\"c\",\"metadata\":{\"n\":" + number + "}}]}"),
+                    "messages[0].metadata.n");
+            assertValidationError(user.api().post("/api/v1/sessions", "{\"metadata\":{\"n\":" + number + "}}"), "metadata.n");
+            assertValidationError(user.api().patch("/api/v1/sessions/" + session, "{\"metadata\":{\"n\":" + number + "}}"), "metadata.n");
+        }
+        assertEquals(0, TestSql.messagesOf(session), "nothing stored");
+        assertEquals(1, TestSql.sessionsOf(user.name()));
+        assertEquals("{}", TestSql.text("SELECT metadata::text FROM chat.sessions WHERE id = ?::uuid", session));
+
+        // at the bound: stored and returned as at most 40 characters
+        String longest = "0." + "1".repeat(38);
+        Map<String, Object> stored = user.api().appendMessage(session, "{\"role\":\"user\",\"content\":\"c\",\"metadata\":{\"n\":" + longest
+                + ",\"m\":-1.5e-30,\"k\":1e39},\"sources\":[{\"score\":" + longest + "}]}");
+        String storedText = TestSql.text("SELECT metadata::text FROM chat.messages WHERE id = ?::uuid", stored.get("id"));
+        assertEquals("{\"k\": 1" + "0".repeat(39) + ", \"m\": -0." + "0".repeat(29) + "15, \"n\": " + longest + "}", storedText);
+        String page = user.api().get(messages).expect(200).body();
+        assertTrue(page.contains(longest), page);
+        assertTrue(page.length() < 1000, page);
+    }
+
+    @Test
+    void cursorsAtTheLimitsOfTheirTypeAre400() {
+        TestUser user = TestUser.create();
+        String session = user.api().createSession("{}");
+        String messages = "/api/v1/sessions/" + session + "/messages";
+        List<String> extremes = List.of("9223372036854775807", "9223372036854775808", "-9223372036854775808", "-1", "0",
+                "2147483648", "-2147483649", "99999999999999999999", "4294967296", "1e10", "+1", "%2B5", "00000000000000000001");
+        for (String n : extremes) {
+            assertValidationError(user.api().get(messages + "?limit=" + n), "limit");
+            assertValidationError(user.api().get("/api/v1/sessions?limit=" + n), "limit");
+            assertValidationError(user.api().get(messages + "?before_seq=" + n), "before_seq");
+            assertValidationError(user.api().get(messages + "?after_seq=" + n), "after_seq");
+        }
+        // the largest int is a valid seq: an empty page, not an error
+        assertEquals(200, user.api().get(messages + "?before_seq=2147483647").status());
+        assertEquals(200, user.api().get(messages + "?after_seq=2147483647").status());
+        String id = UUID.randomUUID().toString();
+        for (String micros : List.of("9223372036854775807", "-9223372036854775808", "-1", "99999999999999999999", "-62135596800000001",
+                "253402300800000000")) {
+            String cursor = java.util.Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(("s1:" + micros + ":" + id).getBytes(StandardCharsets.US_ASCII));
+            assertValidationError(user.api().get("/api/v1/sessions?cursor=" + cursor), "cursor");
+        }
+    }
+
+    @Test
+    void aCarriageReturnInThePathNeverSplitsTheAccessLine() {
+        ch.qos.logback.classic.Logger access = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("chat-sessions.access");
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+        lines.start();
+        access.addAppender(lines);
+        try {
+            TestUser user = TestUser.create();
+            String forged = "x%0D%0A2026-12-01T00:00:00.000Z%20INFO%20%20%5Bmain%5D%20chat-sessions.access%20-%20GET%20/admin%20200%201ms%0Dforged%0A%09%1B%7F";
+            user.api().get("/api/v1/sessions/" + forged);
+            user.api().get("/api/v1/sessions?cursor=" + forged);
+            int port = TestServer.url().getPort();
+            for (String raw : List.of("\r", "\u001b[2J", "\u007f", "\u0085", "\u0000")) {
+                byte[] wire = concat("GET /api/v1/sessions/raw", raw.getBytes(StandardCharsets.ISO_8859_1), "forged HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                RawHttp.exchange("localhost", port, wire, 10_000);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (lines.list.stream().noneMatch(e -> e.getFormattedMessage().contains("x%0D%0A")) && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
+            List<String> messages = lines.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+            assertTrue(messages.stream().anyMatch(m -> m.contains("/api/v1/sessions/x%0D%0A2026")), () -> "no escaped access line: " + messages);
+            for (String message : messages) {
+                assertTrue(message.chars().noneMatch(c -> c < 0x20 || (c >= 0x7f && c < 0xa0)),
+                        () -> "control character in access line: " + printable(message.getBytes(StandardCharsets.UTF_8)));
+            }
+        } finally {
+            access.detachAppender(lines);
+        }
     }
 
     private static String enc(String text) {
