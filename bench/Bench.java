@@ -826,15 +826,18 @@ public final class Bench {
         Process process;
         long pid;
         int port;
+        int managementPort;
         Path log;
 
         static Service start() throws Exception {
             Service s = new Service();
             s.port = freePort();
+            s.managementPort = freePort();
             s.log = S.work.resolve("service.log");
             List<String> cmd = on(S.clientCpus, S.javaCmd);
             Map<String, String> env = dbEnv();
             env.put("PORT", String.valueOf(s.port));
+            env.put("MANAGEMENT_PORT", String.valueOf(s.managementPort));
             // The per-user rate limit (50/s by default) would turn the single-user scale check into 429s: the filter
             // still runs on every request, with a budget no run reaches.
             for (String name : List.of("RATE_LIMIT_REQUESTS_PER_SECOND", "RATE_LIMIT_BURST")) {
@@ -855,7 +858,7 @@ public final class Bench {
                     throw new Failure("the service exited with " + s.process.exitValue() + ":\n" + tail(Files.readString(s.log), 40));
                 }
                 try {
-                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url("/health/readiness")))
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.managementPort + "/health/readiness"))
                             .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
                     if (r.statusCode() == 200) {
                         break;

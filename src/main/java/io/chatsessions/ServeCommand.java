@@ -49,7 +49,8 @@ final class ServeCommand {
                 .start();
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(context, drain), "chat-sessions-shutdown"));
-        System.out.println("chat-sessions serving on " + server.getURL());
+        System.out.println("chat-sessions serving on " + server.getURL() + "; health and metrics on port "
+                + context.getProperty("endpoints.all.port", Integer.class).map(String::valueOf).orElse("(API port)"));
         if (development) {
             printWelcome(context, auth);
         }

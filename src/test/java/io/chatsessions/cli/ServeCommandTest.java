@@ -1,5 +1,9 @@
 package io.chatsessions.cli;
 
+import io.chatsessions.reliability.support.ControllablePostgres;
+import io.chatsessions.reliability.support.Servers;
+import io.chatsessions.reliability.support.ServiceProcess;
+import io.chatsessions.testsupport.Api;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -48,6 +52,28 @@ class ServeCommandTest {
         Result result = run(Map.of(), "frobnicate");
         assertEquals(2, result.exitCode);
         assertTrue(result.stderr.contains("usage"), result.stderr);
+    }
+
+    /**
+     * {@code serve} as the image runs it, with PORT and MANAGEMENT_PORT: health and metrics answer on the management
+     * port only, so an Ingress or load balancer that routes the API port exposes neither.
+     */
+    @Test
+    void healthAndMetricsAnswerOnManagementPortAndNotOnTheApiPort() {
+        Map<String, String> env = ServiceProcess.environment(Servers.freshDatabase());
+        try (ServiceProcess service = ServiceProcess.start("management-port", ControllablePostgres.freePort(), env)) {
+            service.awaitReady(java.time.Duration.ofSeconds(120));
+            Api api = new Api(service.url(), null);
+            Api management = new Api(service.managementUrl(), null);
+            for (String path : List.of("/health", "/health/readiness", "/health/liveness", "/prometheus")) {
+                assertEquals(404, api.get(path).status(), "GET " + path + " on the API port");
+            }
+            management.get("/health/readiness").expect(200);
+            management.get("/health/liveness").expect(200);
+            assertTrue(management.get("/prometheus").expect(200).body().contains("# TYPE"), "metrics on the management port");
+            assertEquals(401, api.get("/api/v1/sessions").status(), "the API is on the API port");
+            assertEquals(404, management.get("/api/v1/sessions").status(), "and only there");
+        }
     }
 
     static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {

@@ -108,8 +108,8 @@ class DatabaseOutageTest {
         }
         threads.add(Threads.start("outage-probes", () -> {
             while (running.get()) {
-                readiness.add(http.get(server.url("/health/readiness"), null, Duration.ofSeconds(10)));
-                liveness.add(http.get(server.url("/health/liveness"), null, Duration.ofSeconds(10)));
+                readiness.add(http.get(server.managementUrl("/health/readiness"), null, Duration.ofSeconds(10)));
+                liveness.add(http.get(server.managementUrl("/health/liveness"), null, Duration.ofSeconds(10)));
                 Threads.sleep(200);
             }
         }));

@@ -43,6 +43,8 @@ class RollingRestartTest {
     static final class Slot {
         final String name;
         final int port;
+        /** Where the balancer probes readiness (kept across restarts, like a container's port). */
+        final int managementPort = ControllablePostgres.freePort();
         volatile ServiceProcess process;
         volatile boolean inRotation;
         volatile long terminatedAt = -1;
@@ -51,6 +53,12 @@ class RollingRestartTest {
         Slot(String name, int port) {
             this.name = name;
             this.port = port;
+        }
+
+        Map<String, String> environment(Map<String, String> shared) {
+            Map<String, String> env = new java.util.HashMap<>(shared);
+            env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+            return env;
         }
     }
 
@@ -61,8 +69,8 @@ class RollingRestartTest {
         Slot a = new Slot("A", ControllablePostgres.freePort());
         Slot b = new Slot("B", ControllablePostgres.freePort());
         List<Slot> slots = List.of(a, b);
-        a.process = ServiceProcess.start("rolling-A", a.port, env);
-        b.process = ServiceProcess.start("rolling-B", b.port, env);
+        a.process = ServiceProcess.start("rolling-A", a.port, a.environment(env));
+        b.process = ServiceProcess.start("rolling-B", b.port, b.environment(env));
         try {
             a.process.awaitReady(Duration.ofSeconds(120));
             b.process.awaitReady(Duration.ofSeconds(120));
@@ -93,7 +101,7 @@ class RollingRestartTest {
             slot.inRotation = true;
             threads.add(Threads.start("rolling-probe-" + slot.name, () -> {
                 while (running.get()) {
-                    RawHttp.Response probe = RawHttp.request("localhost", slot.port, "GET", "/health/readiness", Map.of(), null, 5_000);
+                    RawHttp.Response probe = RawHttp.request("localhost", slot.managementPort, "GET", "/health/readiness", Map.of(), null, 5_000);
                     slot.inRotation = probe.status() == 200;
                     slot.probes.add(new long[]{probe.endNanos(), probe.status() >= 0 ? probe.status() : -probe.failure().ordinal()});
                     Threads.sleep(100);
@@ -199,7 +207,7 @@ class RollingRestartTest {
                     slot.name, firstDown < 0 ? "never" : s(firstDown - sigterm), firstRefused < 0 ? "never" : s(firstRefused - sigterm),
                     exit, s(exited - sigterm), servedAfterSigterm.get(slot.name).get()));
             if (Figures.FULL) {
-                slot.process = ServiceProcess.start("rolling-" + slot.name, slot.port, env);
+                slot.process = ServiceProcess.start("rolling-" + slot.name, slot.port, slot.environment(env));
                 slot.process.awaitReady(Duration.ofSeconds(120));
                 slot.terminatedAt = -1;
                 Threads.sleep(3000);

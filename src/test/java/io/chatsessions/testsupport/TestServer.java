@@ -7,12 +7,17 @@ import io.chatsessions.migration.Migrations;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The service under test, wired exactly as {@code serve} wires it (same {@link ServerProperties}) on a random port.
+ * The service under test, wired exactly as {@code serve} wires it (same {@link ServerProperties}) on a random port,
+ * with its management endpoints (health, metrics) on a second free port ({@link #managementUrl(EmbeddedServer)}).
  * One shared instance per test JVM on one migrated database; tests isolate themselves by using fresh user names.
  */
 public final class TestServer {
@@ -29,6 +34,27 @@ public final class TestServer {
             shared = start(Map.of(), Map.of());
         }
         return shared.getURI();
+    }
+
+    /** Where the shared instance answers /health and /prometheus. */
+    public static synchronized URI managementUrl() {
+        url();
+        return managementUrl(shared);
+    }
+
+    /** Where an instance answers /health and /prometheus (the API port does not). */
+    public static URI managementUrl(EmbeddedServer server) {
+        int port = server.getApplicationContext().getRequiredProperty("endpoints.all.port", Integer.class);
+        return URI.create("http://" + server.getHost() + ":" + port);
+    }
+
+    /** A port nothing listens on right now (the OS's next ephemeral one). */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static synchronized DatabaseSettings database() {
@@ -50,6 +76,7 @@ public final class TestServer {
         env.putAll(extraEnv);
         Map<String, Object> properties = new HashMap<>(ServerProperties.of(db, AuthSettings.fromEnvironment(env), env));
         properties.put("micronaut.server.port", -1);
+        properties.put("endpoints.all.port", freePort());
         // Functional tests drive one user hard; the rate limit has its own tests that switch it back on.
         properties.put("chat.rate-limit.enabled", false);
         properties.putAll(extraProperties);

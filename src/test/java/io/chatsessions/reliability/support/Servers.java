@@ -33,15 +33,10 @@ public final class Servers {
         return start(freshDatabase(), env, properties);
     }
 
-    /**
-     * Like production, API and management endpoints (health) share one port: TestServer's default puts the
-     * management endpoints on a separate random port, so a free port is chosen here for both.
-     */
+    /** On a free API port (TestServer puts the management endpoints on another free port, as in production). */
     public static Dedicated start(DatabaseSettings db, Map<String, String> env, Map<String, Object> properties) {
         Map<String, Object> withPort = new HashMap<>(properties);
-        int port = ControllablePostgres.freePort();
-        withPort.putIfAbsent("micronaut.server.port", port);
-        withPort.putIfAbsent("endpoints.all.port", withPort.get("micronaut.server.port"));
+        withPort.putIfAbsent("micronaut.server.port", ControllablePostgres.freePort());
         return new Dedicated(TestServer.start(db, env, withPort), db);
     }
 
@@ -71,6 +66,11 @@ public final class Servers {
 
         public URI url(String path) {
             return server.getURI().resolve(path);
+        }
+
+        /** Health and metrics, which the API port does not serve. */
+        public URI managementUrl(String path) {
+            return TestServer.managementUrl(server).resolve(path);
         }
 
         @Override

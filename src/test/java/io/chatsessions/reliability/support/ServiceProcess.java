@@ -27,12 +27,14 @@ public final class ServiceProcess implements AutoCloseable {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, int managementPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
@@ -61,8 +63,12 @@ public final class ServiceProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().putAll(env);
             builder.environment().put("PORT", Integer.toString(port));
+            // Health and metrics on their own port, as in production (the API port answers 404 for them).
+            int managementPort = env.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(env.get("MANAGEMENT_PORT"))
+                    : ControllablePostgres.freePort();
+            builder.environment().put("MANAGEMENT_PORT", Integer.toString(managementPort));
             Process process = builder.start();
-            ServiceProcess service = new ServiceProcess(name, port, process, log);
+            ServiceProcess service = new ServiceProcess(name, port, managementPort, process, log);
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
             return service;
         } catch (IOException e) {
@@ -78,6 +84,15 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
     }
 
+    /** Where /health and /prometheus answer. */
+    public URI managementUrl() {
+        return URI.create("http://localhost:" + managementPort);
+    }
+
+    public int managementPort() {
+        return managementPort;
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -86,7 +101,7 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Waits until /health/readiness answers 200; fails with the log's tail if the process dies or it takes too long. */
+    /** Waits until /health/readiness (on the management port) answers 200; fails with the log's tail if the process dies or it takes too long. */
     public long awaitReady(Duration timeout) {
         Http http = new Http();
         long start = System.nanoTime();
@@ -95,7 +110,7 @@ public final class ServiceProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError(name + " exited with " + process.exitValue() + " before it was ready:\n" + logTail());
             }
-            if (http.get(url().resolve("/health/readiness"), null, Duration.ofSeconds(2)).status() == 200) {
+            if (http.get(managementUrl().resolve("/health/readiness"), null, Duration.ofSeconds(2)).status() == 200) {
                 return System.nanoTime() - start;
             }
             sleep(100);
