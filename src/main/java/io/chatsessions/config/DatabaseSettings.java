@@ -3,14 +3,18 @@ package io.chatsessions.config;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
  * Where the database is, read from {@code DATABASE_URL} or the {@code POSTGRES_*} variables
  * (the contract's "database settings"). Pure: takes the environment as a map so it is unit-testable.
+ * {@code host} and {@code port} are the first of {@code hosts}; more than one host means "connect to whichever
+ * of them is the writable primary" (see {@link DatabaseHost}).
  */
-public record DatabaseSettings(String host, int port, String database, String user, String password, String schema) {
+public record DatabaseSettings(String host, int port, String database, String user, String password, String schema,
+                               List<DatabaseHost> hosts) {
 
     public static final String DEFAULT_SCHEMA = "chat";
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -19,6 +23,21 @@ public record DatabaseSettings(String host, int port, String database, String us
         if (!SCHEMA_NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("POSTGRES_SCHEMA must be a lower-case SQL identifier, got '" + schema + "'");
         }
+        hosts = hosts == null || hosts.isEmpty() ? List.of(new DatabaseHost(host, port)) : List.copyOf(hosts);
+    }
+
+    /** One server. */
+    public DatabaseSettings(String host, int port, String database, String user, String password, String schema) {
+        this(host, port, database, user, password, schema, null);
+    }
+
+    private static DatabaseSettings of(List<DatabaseHost> hosts, String database, String user, String password, String schema) {
+        return new DatabaseSettings(hosts.get(0).host(), hosts.get(0).port(), database, user, password, schema, hosts);
+    }
+
+    /** True when several servers are named: connect only to the one that is the writable primary. */
+    public boolean multiHost() {
+        return hosts.size() > 1;
     }
 
     /** True when the environment names a database at all (either form). */
@@ -31,9 +50,8 @@ public record DatabaseSettings(String host, int port, String database, String us
         if (present(env, "DATABASE_URL")) {
             return fromUrl(env.get("DATABASE_URL").trim(), schema);
         }
-        return new DatabaseSettings(
-                required(env, "POSTGRES_HOST"),
-                present(env, "POSTGRES_PORT") ? port(env.get("POSTGRES_PORT").trim(), "POSTGRES_PORT") : 5432,
+        return of(
+                DatabaseHost.fromVariables(required(env, "POSTGRES_HOST"), env.get("POSTGRES_PORT")),
                 required(env, "POSTGRES_DB"),
                 required(env, "POSTGRES_USER"),
                 requiredAllowEmpty(env, "POSTGRES_PASSWORD"),
@@ -49,6 +67,9 @@ public record DatabaseSettings(String host, int port, String database, String us
         }
         if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
             throw new IllegalArgumentException("DATABASE_URL must start with postgresql:// (expected postgresql://user:pass@host:port/db)");
+        }
+        if (uri.getHost() == null && uri.getRawAuthority() != null && uri.getRawAuthority().contains(",")) {
+            return fromMultiHostUrl(uri, schema);
         }
         if (uri.getHost() == null || uri.getHost().isEmpty()) {
             throw new IllegalArgumentException("DATABASE_URL has no host (expected postgresql://user:pass@host:port/db)");
@@ -67,13 +88,32 @@ public record DatabaseSettings(String host, int port, String database, String us
         return new DatabaseSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), decode(path), user, password, schema);
     }
 
-    public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    /** {@code postgresql://user:pass@h1:p1,h2:p2/db}: java.net.URI reads such an authority as registry-based, without a host. */
+    private static DatabaseSettings fromMultiHostUrl(URI uri, String schema) {
+        String authority = uri.getRawAuthority();
+        int at = authority.lastIndexOf('@');
+        if (at <= 0) {
+            throw new IllegalArgumentException("DATABASE_URL has no user (expected postgresql://user:pass@host:port/db)");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath().replaceFirst("^/", "");
+        if (path.isEmpty()) {
+            throw new IllegalArgumentException("DATABASE_URL has no database name (expected postgresql://user:pass@host:port/db)");
+        }
+        String userInfo = authority.substring(0, at);
+        int colon = userInfo.indexOf(':');
+        String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+        String password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+        return of(DatabaseHost.fromUrlAuthority(authority.substring(at + 1)), decode(path), user, password, schema);
     }
 
-    /** host:port/database, the form every connection error names. */
+    /** With several hosts, pgjdbc tries them in order and keeps the first that is a primary (not in recovery). */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + DatabaseHost.render(hosts) + "/" + database + (multiHost() ? "?targetServerType=primary" : "");
+    }
+
+    /** host:port/database (h1:p1,h2:p2/database), the form every connection error names. */
     public String describe() {
-        return host + ":" + port + "/" + database;
+        return DatabaseHost.render(hosts) + "/" + database;
     }
 
     @Override
@@ -99,18 +139,6 @@ public record DatabaseSettings(String host, int port, String database, String us
             throw new MissingSettingException("missing database setting " + name + " (or set DATABASE_URL=postgresql://user:pass@host:port/db)");
         }
         return value;
-    }
-
-    private static int port(String value, String name) {
-        try {
-            int port = Integer.parseInt(value);
-            if (port < 1 || port > 65535) {
-                throw new NumberFormatException();
-            }
-            return port;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a port number (1-65535), got '" + value + "'");
-        }
     }
 
     private static String decode(String value) {

@@ -19,7 +19,7 @@ public final class ServerProperties {
     public static Map<String, Object> of(DatabaseSettings db, AuthSettings auth, Map<String, String> env) {
         Map<String, Object> properties = new LinkedHashMap<>();
         String prefix = "r2dbc.datasources.default.";
-        properties.put(prefix + "url", "r2dbc:pool:postgresql://" + db.host() + ":" + db.port() + "/" + db.database());
+        properties.put(prefix + "url", r2dbcUrl(db));
         properties.put(prefix + "username", db.user());
         properties.put(prefix + "password", db.password());
         properties.put(prefix + "dialect", "POSTGRES");
@@ -42,9 +42,52 @@ public final class ServerProperties {
         properties.put(options + "maxIdleTime", "PT10M");
         properties.put(options + "maxLifeTime", "PT30M");
         properties.put(options + "backgroundEvictionInterval", "PT30S");
+        properties.putAll(multiHostOptions(db, env, options));
+        properties.putAll(statementCacheOptions(env, options));
         properties.putAll(auth.properties());
         properties.putAll(cors(env.get("CORS_ALLOWED_ORIGINS")));
         return properties;
+    }
+
+    static String r2dbcUrl(DatabaseSettings db) {
+        return db.multiHost()
+                ? "r2dbc:pool:postgresql:failover://" + DatabaseHost.render(db.hosts()) + "/" + db.database()
+                : "r2dbc:pool:postgresql://" + db.host() + ":" + db.port() + "/" + db.database();
+    }
+
+    /**
+     * Several hosts: every new connection goes to the writable primary. The driver remembers each host's role for
+     * {@code DB_HOST_RECHECK_TIME}; short, so that after a failover the promoted standby is tried again soon.
+     * Connections to the old primary break with it and the pool replaces them.
+     */
+    static Map<String, Object> multiHostOptions(DatabaseSettings db, Map<String, String> env, String options) {
+        if (!db.multiHost()) {
+            return Map.of();
+        }
+        return Map.of(options + "targetServerType", "primary",
+                options + "hostRecheckTime", env.getOrDefault("DB_HOST_RECHECK_TIME", "PT1S"));
+    }
+
+    /**
+     * {@code DB_PREPARED_STATEMENT_CACHE}: how many named prepared statements the driver keeps per connection
+     * (default: the driver's, unbounded). {@code 0} makes it send every statement unnamed (parse, bind, execute in one
+     * round trip), which is what a transaction-mode PgBouncer before 1.21 needs: a named statement prepared on one
+     * server connection does not exist on the next one.
+     */
+    static Map<String, Object> statementCacheOptions(Map<String, String> env, String options) {
+        String value = env.get("DB_PREPARED_STATEMENT_CACHE");
+        if (value == null || value.isBlank()) {
+            return Map.of();
+        }
+        try {
+            int size = Integer.parseInt(value.trim());
+            if (size < -1) {
+                throw new NumberFormatException();
+            }
+            return Map.of(options + "preparedStatementCacheQueries", Integer.toString(size));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("DB_PREPARED_STATEMENT_CACHE must be -1 (unbounded), 0 (off) or a positive number, got '" + value + "'");
+        }
     }
 
     static Map<String, Object> cors(String allowedOrigins) {
