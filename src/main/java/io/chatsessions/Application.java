@@ -56,7 +56,7 @@ public final class Application {
                   info | validate | verify   report on the schema
                   baseline --version V | repair | undo --target V
                                              adopt, repair or roll back a schema
-                  token --user NAME [--ttl DURATION]
+                  token --user NAME [--ttl DURATION] [--i-know]
                                              print a JWT signed with AUTH_JWT_SECRET""";
     }
 }

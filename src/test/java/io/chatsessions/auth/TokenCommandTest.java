@@ -38,6 +38,34 @@ class TokenCommandTest {
     }
 
     @Test
+    void refusesProductionSettingsUnlessToldItIsMeant() {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        Map<String, String> kubernetes = Map.of("AUTH_JWT_SECRET", SECRET, "KUBERNETES_SERVICE_HOST", "10.0.0.1");
+        assertEquals(1, TokenCommand.run(new String[]{"--user", "alice"}, kubernetes, sink, sink));
+        assertEquals(0, TokenCommand.run(new String[]{"--user", "alice", "--i-know"}, kubernetes, sink, sink));
+        Map<String, String> jwks = Map.of("AUTH_JWT_SECRET", SECRET, "AUTH_JWKS_URL", "https://idp.example/jwks.json");
+        assertEquals(1, TokenCommand.run(new String[]{"--user", "alice"}, jwks, sink, sink));
+        assertEquals(1, TokenCommand.run(new String[]{"--user", "alice", "--i-know"}, jwks, sink, sink),
+                "HS256 is off next to a JWKS: the service would refuse the token");
+        Map<String, String> jwksAndHs256 = Map.of("AUTH_JWT_SECRET", SECRET, "AUTH_JWKS_URL", "https://idp.example/jwks.json",
+                "AUTH_HS256_ENABLED", "true");
+        assertEquals(0, TokenCommand.run(new String[]{"--user", "alice", "--i-know"}, jwksAndHs256, sink, sink));
+    }
+
+    @Test
+    void neverMintsPastTheLifetimeCap() throws Exception {
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--ttl", "25h"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
+        assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--ttl", "2h"},
+                Map.of("AUTH_JWT_SECRET", SECRET, "AUTH_MAX_TOKEN_TTL", "1h"), sink, sink));
+        assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--ttl", "0s"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, TokenCommand.run(new String[]{"--user", "alice", "--ttl", "24h"}, Map.of("AUTH_JWT_SECRET", SECRET), new PrintStream(out), sink));
+        var claims = SignedJWT.parse(out.toString(StandardCharsets.UTF_8).trim()).getJWTClaimsSet();
+        assertEquals(Duration.ofHours(24).toMillis(), claims.getExpirationTime().getTime() - claims.getIssueTime().getTime());
+    }
+
+    @Test
     void parsesDurations() {
         assertEquals(Duration.ofMinutes(30), TokenCommand.parseDuration("30m"));
         assertEquals(Duration.ofDays(7), TokenCommand.parseDuration("7d"));
