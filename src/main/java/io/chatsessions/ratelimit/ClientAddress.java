@@ -17,7 +17,10 @@ final class ClientAddress {
 
     static String of(HttpRequest<?> request) {
         InetSocketAddress peer = request.getRemoteAddress();
-        InetAddress address = peer == null ? null : peer.getAddress();
+        return of(peer == null ? null : peer.getAddress());
+    }
+
+    static String of(InetAddress address) {
         if (address == null) {
             return "unknown";
         }
