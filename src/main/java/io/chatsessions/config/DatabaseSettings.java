@@ -10,15 +10,63 @@ import java.util.regex.Pattern;
  * Where the database is, read from {@code DATABASE_URL} or the {@code POSTGRES_*} variables
  * (the contract's "database settings"). Pure: takes the environment as a map so it is unit-testable.
  */
-public record DatabaseSettings(String host, int port, String database, String user, String password, String schema) {
+public record DatabaseSettings(String host, int port, String database, String user, String password, String schema,
+                               SslMode sslMode, String sslRootCert) {
 
     public static final String DEFAULT_SCHEMA = "chat";
     private static final Pattern SCHEMA_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+    /**
+     * {@code POSTGRES_SSLMODE}, with libpq's meanings. The default, {@link #PREFER}, is libpq's and pgjdbc's: TLS
+     * whenever the server offers it, so traffic to a server with TLS is encrypted and a local server without it
+     * still works; it does not authenticate the server, which only {@link #VERIFY_FULL} does.
+     */
+    public enum SslMode {
+        DISABLE("disable"), PREFER("prefer"), REQUIRE("require"), VERIFY_CA("verify-ca"), VERIFY_FULL("verify-full");
+
+        private final String value;
+
+        SslMode(String value) {
+            this.value = value;
+        }
+
+        /** The name both drivers (r2dbc-postgresql's sslMode, pgjdbc's sslmode) and libpq use. */
+        public String value() {
+            return value;
+        }
+
+        public boolean verifiesCertificate() {
+            return this == VERIFY_CA || this == VERIFY_FULL;
+        }
+
+        static SslMode parse(String value, String setting) {
+            for (SslMode mode : values()) {
+                if (mode.value.equals(value.trim().toLowerCase(java.util.Locale.ROOT))) {
+                    return mode;
+                }
+            }
+            throw new IllegalArgumentException(setting + " must be one of disable, prefer, require, verify-ca, verify-full, got '" + value + "'");
+        }
+    }
 
     public DatabaseSettings {
         if (!SCHEMA_NAME.matcher(schema).matches()) {
             throw new IllegalArgumentException("POSTGRES_SCHEMA must be a lower-case SQL identifier, got '" + schema + "'");
         }
+        java.util.Objects.requireNonNull(sslMode, "sslMode");
+        if (sslRootCert != null && sslRootCert.isBlank()) {
+            sslRootCert = null;
+        }
+    }
+
+    /** Settings with the default TLS mode ({@code prefer}) and no CA bundle of their own. */
+    public DatabaseSettings(String host, int port, String database, String user, String password, String schema) {
+        this(host, port, database, user, password, schema, SslMode.PREFER, null);
+    }
+
+    /** The same database with other TLS settings. */
+    public DatabaseSettings withTls(SslMode mode, String rootCert) {
+        return new DatabaseSettings(host, port, database, user, password, schema, mode, rootCert);
     }
 
     /** True when the environment names a database at all (either form). */
@@ -28,16 +76,41 @@ public record DatabaseSettings(String host, int port, String database, String us
 
     public static DatabaseSettings fromEnvironment(Map<String, String> env) {
         String schema = present(env, "POSTGRES_SCHEMA") ? env.get("POSTGRES_SCHEMA").trim() : DEFAULT_SCHEMA;
+        DatabaseSettings db;
+        boolean urlSetsSslMode = false;
         if (present(env, "DATABASE_URL")) {
-            return fromUrl(env.get("DATABASE_URL").trim(), schema);
+            db = fromUrl(env.get("DATABASE_URL").trim(), schema);
+            urlSetsSslMode = query(URI.create(env.get("DATABASE_URL").trim()).getRawQuery()).containsKey("sslmode");
+        } else {
+            db = new DatabaseSettings(
+                    required(env, "POSTGRES_HOST"),
+                    present(env, "POSTGRES_PORT") ? port(env.get("POSTGRES_PORT").trim(), "POSTGRES_PORT") : 5432,
+                    required(env, "POSTGRES_DB"),
+                    required(env, "POSTGRES_USER"),
+                    requiredAllowEmpty(env, "POSTGRES_PASSWORD"),
+                    schema);
         }
-        return new DatabaseSettings(
-                required(env, "POSTGRES_HOST"),
-                present(env, "POSTGRES_PORT") ? port(env.get("POSTGRES_PORT").trim(), "POSTGRES_PORT") : 5432,
-                required(env, "POSTGRES_DB"),
-                required(env, "POSTGRES_USER"),
-                requiredAllowEmpty(env, "POSTGRES_PASSWORD"),
-                schema);
+        return withTlsVariables(db, urlSetsSslMode, env);
+    }
+
+    /** POSTGRES_SSLMODE and POSTGRES_SSLROOTCERT over what DATABASE_URL says; a contradiction is an error, not a choice. */
+    private static DatabaseSettings withTlsVariables(DatabaseSettings db, boolean urlSetsSslMode, Map<String, String> env) {
+        SslMode mode = db.sslMode();
+        if (present(env, "POSTGRES_SSLMODE")) {
+            mode = SslMode.parse(env.get("POSTGRES_SSLMODE"), "POSTGRES_SSLMODE");
+            if (urlSetsSslMode && mode != db.sslMode()) {
+                throw new IllegalArgumentException("POSTGRES_SSLMODE=" + mode.value() + " contradicts DATABASE_URL's sslmode="
+                        + db.sslMode().value() + " (set one of them)");
+            }
+        }
+        String rootCert = present(env, "POSTGRES_SSLROOTCERT") ? env.get("POSTGRES_SSLROOTCERT").trim() : db.sslRootCert();
+        if (rootCert != null && db.sslRootCert() != null && !rootCert.equals(db.sslRootCert())) {
+            throw new IllegalArgumentException("POSTGRES_SSLROOTCERT contradicts DATABASE_URL's sslrootcert (set one of them)");
+        }
+        if (rootCert != null && !java.nio.file.Files.isReadable(java.nio.file.Path.of(rootCert))) {
+            throw new IllegalArgumentException("POSTGRES_SSLROOTCERT names no readable file: " + rootCert);
+        }
+        return db.withTls(mode, rootCert);
     }
 
     static DatabaseSettings fromUrl(String url, String schema) {
@@ -64,11 +137,25 @@ public record DatabaseSettings(String host, int port, String database, String us
         int colon = userInfo.indexOf(':');
         String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
         String password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
-        return new DatabaseSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), decode(path), user, password, schema);
+        Map<String, String> query = query(uri.getRawQuery());
+        SslMode mode = query.containsKey("sslmode") ? SslMode.parse(query.get("sslmode"), "DATABASE_URL's sslmode") : SslMode.PREFER;
+        return new DatabaseSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), decode(path), user,
+                password, schema, mode, query.get("sslrootcert"));
     }
 
+    /**
+     * The JDBC URL of the schema commands, with the TLS settings. pgjdbc's default SSL factory reads the CA from
+     * ~/.postgresql/root.crt when verifying, so: the given bundle, or else the JVM's trust store (as r2dbc does).
+     */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+        StringBuilder url = new StringBuilder("jdbc:postgresql://" + host + ":" + port + "/" + database);
+        url.append("?sslmode=").append(sslMode.value());
+        if (sslRootCert != null) {
+            url.append("&sslrootcert=").append(java.net.URLEncoder.encode(sslRootCert, StandardCharsets.UTF_8));
+        } else if (sslMode.verifiesCertificate()) {
+            url.append("&sslfactory=org.postgresql.ssl.DefaultJavaSSLFactory");
+        }
+        return url.toString();
     }
 
     /** host:port/database, the form every connection error names. */
@@ -78,7 +165,21 @@ public record DatabaseSettings(String host, int port, String database, String us
 
     @Override
     public String toString() {
-        return "DatabaseSettings[" + user + "@" + describe() + ", schema=" + schema + "]";
+        return "DatabaseSettings[" + user + "@" + describe() + ", schema=" + schema + ", sslmode=" + sslMode.value()
+                + (sslRootCert == null ? "" : ", sslrootcert=" + sslRootCert) + "]";
+    }
+
+    private static Map<String, String> query(String rawQuery) {
+        Map<String, String> parameters = new java.util.HashMap<>();
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    parameters.put(decode(pair.substring(0, equals)).toLowerCase(java.util.Locale.ROOT), decode(pair.substring(equals + 1)));
+                }
+            }
+        }
+        return parameters;
     }
 
     private static boolean present(Map<String, String> env, String name) {
