@@ -121,8 +121,8 @@ final class Connections {
     static String reason(Throwable e, DatabaseSettings db) {
         String tls = tlsReason(e);
         if (tls != null) {
-            return "TLS, sslmode=" + db.sslMode().value() + ": " + tls
-                    + (db.sslRootCert() == null ? "" : " (CA bundle " + db.sslRootCert() + ")");
+            return "TLS, sslmode=" + db.sslMode().value()
+                    + (db.sslRootCert() == null ? "" : ", CA bundle " + db.sslRootCert()) + ": " + tls;
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
@@ -163,8 +163,7 @@ final class Connections {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? "" : t.getMessage();
             if (message.contains("could not be verified by hostnameverifier")) {
-                return "the server certificate does not name this host (" + message.replaceFirst("^The hostname (\\S+) .*", "$1")
-                        + ")";
+                return "the server certificate does not name host " + message.replaceFirst("^The hostname (\\S+) .*", "$1");
             }
             if (t instanceof java.security.cert.CertPathValidatorException
                     || t instanceof java.security.cert.CertPathBuilderException) {
