@@ -78,3 +78,14 @@ The app container and the migrate init container use exactly this reference.
 {{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
 {{- end }}
 {{- end }}
+
+{{/*
+Whether a CA bundle for TLS to PostgreSQL is mounted, and where (POSTGRES_SSLROOTCERT).
+*/}}
+{{- define "chat-sessions.postgresCaMounted" -}}
+{{- if or .Values.database.sslRootCert.secretName .Values.database.sslRootCert.configMapName }}true{{- end }}
+{{- end }}
+
+{{- define "chat-sessions.postgresCaPath" -}}
+/etc/chat-sessions/postgres-ca/{{ .Values.database.sslRootCert.key }}
+{{- end }}

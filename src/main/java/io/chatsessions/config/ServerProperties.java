@@ -28,6 +28,12 @@ public final class ServerProperties {
         properties.put(options + "applicationName", "chat-sessions");
         properties.put(options + "connectTimeout", env.getOrDefault("DB_CONNECT_TIMEOUT", "PT2S"));
         properties.put(options + "tcpKeepAlive", "true");
+        // TLS as POSTGRES_SSLMODE says; verify-ca/verify-full check the server against POSTGRES_SSLROOTCERT, or
+        // against the JVM's trust store without one.
+        properties.put(options + "sslMode", db.sslMode().value());
+        if (db.sslRootCert() != null) {
+            properties.put(options + "sslRootCert", db.sslRootCert());
+        }
         // Binary result columns: the driver parses timestamptz text with a DateTimeFormatter, 10-15% of a read's CPU.
         properties.put(options + "forceBinary", "true");
         properties.put(options + "statementTimeout", env.getOrDefault("DB_STATEMENT_TIMEOUT", "PT3S"));

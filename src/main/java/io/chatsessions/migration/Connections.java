@@ -93,6 +93,9 @@ final class Connections {
 
     /** Connection-level failures worth waiting out: SQL state class 08, "cannot connect now", too many connections. */
     static boolean retryable(SQLException e) {
+        if (tlsReason(e) != null) {
+            return false; // a certificate or TLS setting does not fix itself while we wait
+        }
         String state = e.getSQLState();
         if (state == null) {
             return hasCause(e, java.io.IOException.class);
@@ -116,6 +119,11 @@ final class Connections {
 
     /** A short, human reason for a connection failure: "connection refused", "unknown host db", the server's message. */
     static String reason(Throwable e, DatabaseSettings db) {
+        String tls = tlsReason(e);
+        if (tls != null) {
+            return "TLS, sslmode=" + db.sslMode().value()
+                    + (db.sslRootCert() == null ? "" : ", CA bundle " + db.sslRootCert()) + ": " + tls;
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ConnectException) {
                 return "connection refused";
@@ -145,6 +153,39 @@ final class Connections {
             }
         }
         return serverMessage(sql != null ? sql : e);
+    }
+
+    /**
+     * Why a TLS connection failed, in a few words, or null when the failure is not about TLS: the server's
+     * certificate is not signed by the trusted CA, does not name the host, or the server offers no TLS at all.
+     */
+    static String tlsReason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage();
+            if (message.contains("could not be verified by hostnameverifier")) {
+                return "the server certificate does not name host " + message.replaceFirst("^The hostname (\\S+) .*", "$1");
+            }
+            if (t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof java.security.cert.CertPathBuilderException) {
+                return "the server certificate is not signed by a trusted CA";
+            }
+            if (message.contains("The server does not support SSL")) {
+                return "the server does not offer TLS";
+            }
+            if (message.contains("Could not open SSL root certificate file") || message.contains("Could not read SSL root certificate file")) {
+                return serverMessage(t);
+            }
+            if (t == t.getCause()) {
+                break;
+            }
+        }
+        // Anything else the TLS layer says (handshake alerts, protocol versions), in its own words.
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return serverMessage(t);
+            }
+        }
+        return null;
     }
 
     /** The first line of a (PostgreSQL) message without the "FATAL: " / "ERROR: " severity prefix. */

@@ -82,6 +82,8 @@ class DockerComposeTest {
             assertEquals("db", env.get("POSTGRES_HOST"));
             assertEquals(dbEnv.get("POSTGRES_DB"), env.get("POSTGRES_DB"));
             assertEquals("chat", env.get("POSTGRES_SCHEMA"));
+            assertEquals("${POSTGRES_SSLMODE:-prefer}", env.get("POSTGRES_SSLMODE"), "TLS mode settable, prefer by default");
+            assertTrue(env.containsKey("POSTGRES_SSLROOTCERT"), "the CA bundle settable");
         }
         String jwt = String.valueOf(appEnv.get("AUTH_JWT_SECRET"));
         assertTrue(jwt.getBytes(StandardCharsets.UTF_8).length >= 32, "HS256 needs at least 32 bytes");
