@@ -32,7 +32,7 @@ class MultiHostSettingsTest {
         assertEquals(5433, db.port());
         assertTrue(db.multiHost());
         assertEquals("pg-a:5433,pg-b:5434/chat", db.describe());
-        assertEquals("jdbc:postgresql://pg-a:5433,pg-b:5434/chat?targetServerType=primary", db.jdbcUrl());
+        assertEquals("jdbc:postgresql://pg-a:5433,pg-b:5434/chat?sslmode=prefer&targetServerType=primary", db.jdbcUrl());
     }
 
     @Test
@@ -59,7 +59,7 @@ class MultiHostSettingsTest {
         DatabaseSettings db = DatabaseSettings.fromEnvironment(env("POSTGRES_HOST", "db", "POSTGRES_PORT", "6543"));
         assertFalse(db.multiHost());
         assertEquals(new DatabaseSettings("db", 6543, "chat", "app", "pw", "chat"), db);
-        assertEquals("jdbc:postgresql://db:6543/chat", db.jdbcUrl());
+        assertEquals("jdbc:postgresql://db:6543/chat?sslmode=prefer", db.jdbcUrl());
         Map<String, Object> properties = ServerProperties.of(db, AuthSettings.development(), Map.of());
         assertEquals("r2dbc:pool:postgresql://db:6543/chat", properties.get("r2dbc.datasources.default.url"));
         assertFalse(properties.containsKey(OPTIONS + "targetServerType"));
