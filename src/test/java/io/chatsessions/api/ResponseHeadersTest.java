@@ -2,13 +2,18 @@ package io.chatsessions.api;
 
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.TestUser;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,6 +78,30 @@ class ResponseHeadersTest {
         }
         assertTrue(inlineScripts > 0, "the page has its inline bootstrap script");
         assertNotNull(anonymous.get("/swagger-ui/res/swagger-ui-bundle.js").expect(200).header("Content-Security-Policy"));
+    }
+
+    /** The policy must not stop the UI from rendering: headless Chromium loads it and the operations appear in the DOM. */
+    @Test
+    void swaggerUiStillRendersUnderItsPolicy() throws Exception {
+        String chromium = null;
+        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+            for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+                if (chromium == null && Files.isExecutable(Path.of(dir, name))) {
+                    chromium = Path.of(dir, name).toString();
+                }
+            }
+        }
+        Assumptions.assumeTrue(chromium != null, "skipped: no chromium on PATH (apt-get install chromium, as .ci/run does)");
+        String url = Api.newUser().base().resolve("/swagger-ui/index.html").toString();
+        Path profile = Files.createTempDirectory("csp-chromium");
+        Process browser = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--user-data-dir=" + profile, "--virtual-time-budget=20000", "--timeout=60000", "--dump-dom", url)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] dom = browser.getInputStream().readAllBytes();
+        assertTrue(browser.waitFor(120, TimeUnit.SECONDS), "chromium finished");
+        String html = new String(dom, StandardCharsets.UTF_8);
+        assertTrue(html.contains("opblock") && html.contains("/api/v1/sessions"),
+                () -> "Swagger UI did not render its operations under the policy:\n" + html.substring(0, Math.min(html.length(), 2000)));
     }
 
     private static String directive(String csp, String name) {
