@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -33,6 +38,21 @@ public final class JsonOutput {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * The body written into one pooled buffer of {@code capacity} bytes (it grows only if the estimate was short).
+     * The caller owns the buffer; on failure it is released here.
+     */
+    public static ByteBuf writeBuffer(int capacity, Body body) {
+        ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(capacity);
+        try (JsonGenerator generator = FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(buffer), JsonEncoding.UTF8)) {
+            body.write(generator);
+        } catch (IOException | RuntimeException e) {
+            buffer.release();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+        return buffer;
     }
 
     /** A field holding JSON text as it is, or null. */

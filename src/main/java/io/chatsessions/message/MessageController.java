@@ -4,6 +4,7 @@ import io.chatsessions.config.ApiLimits;
 import io.chatsessions.web.ApiResponses;
 import io.chatsessions.web.RequestParams;
 import io.micronaut.core.annotation.Nullable;
+import io.netty.buffer.ByteBuf;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
@@ -62,10 +63,15 @@ public class MessageController {
                 .map(ApiResponses::stored);
     }
 
-    @Operation(summary = "A page of messages in ascending seq: the newest, or those just before/after a seq")
+    @Operation(summary = "A page of messages in ascending seq: the newest, or those just before/after a seq",
+            description = "At most `limit` messages, and at most 8 MiB of response JSON (CHAT_LIMITS_MAX_PAGE_BYTES): a page "
+                    + "that would grow past that budget stops before the message that would cross it (it always holds at "
+                    + "least one) and answers has_more: true even when fewer than `limit` messages came back. Page on with "
+                    + "before_seq = the lowest seq returned (newest pages, before_seq) or after_seq = the highest (after_seq); "
+                    + "each message then comes exactly once.")
     @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessagePage.class)))
     @Get(value = "/messages", produces = MediaType.APPLICATION_JSON)
-    public Mono<byte[]> page(Authentication user, @PathVariable String sessionId,
+    public Mono<ByteBuf> page(Authentication user, @PathVariable String sessionId,
                                   @Nullable @QueryValue String limit,
                                   @Nullable @QueryValue("before_seq") String beforeSeq,
                                   @Nullable @QueryValue("after_seq") String afterSeq) {

@@ -2,7 +2,9 @@ package io.chatsessions.message;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chatsessions.json.JsonOutput;
+import io.chatsessions.json.Text;
 import io.chatsessions.web.Timestamps;
+import io.netty.buffer.ByteBuf;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -19,8 +21,16 @@ public class MessageJson {
         return JsonOutput.write(generator -> message(generator, message));
     }
 
-    public byte[] page(List<Message> ascending, boolean hasMore) {
-        return JsonOutput.write(generator -> {
+    /**
+     * The page written once, straight into one pooled buffer sized from {@link #maxBytes} (no String or byte[] per
+     * message, no growing copies); Netty sends that buffer as it is. The caller owns (and Netty releases) the buffer.
+     */
+    public ByteBuf page(List<Message> ascending, boolean hasMore) {
+        long capacity = 64;
+        for (Message message : ascending) {
+            capacity += maxBytes(message);
+        }
+        return JsonOutput.writeBuffer((int) Math.min(capacity, Integer.MAX_VALUE - 8), generator -> {
             generator.writeStartObject();
             generator.writeFieldName("items");
             items(generator, ascending);
@@ -36,6 +46,40 @@ public class MessageJson {
             items(generator, ascending);
             generator.writeEndObject();
         });
+    }
+
+    /**
+     * An upper bound of the bytes {@link #message} writes for this row: fixed fields, the content as escaped JSON
+     * (quotes and backslashes 2 bytes, control characters at most 6, a surrogate pair 12) and the JSON columns' UTF-8 text.
+     */
+    public static long maxBytes(Message m) {
+        long bytes = 256 + escapedLength(m.content()) + Text.utf8Length(m.role());
+        bytes += m.sourcesJson() == null ? 4 : Text.utf8Length(m.sourcesJson());
+        bytes += m.metadataJson() == null ? 4 : Text.utf8Length(m.metadataJson());
+        bytes += m.queryType() == null ? 4 : escapedLength(m.queryType());
+        return bytes;
+    }
+
+    static long escapedLength(String text) {
+        long bytes = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20) {
+                bytes += 6;
+            } else if (c == '"' || c == '\\') {
+                bytes += 2;
+            } else if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 12; // jackson writes a pair as two six-byte escapes
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private static void items(JsonGenerator generator, List<Message> messages) throws IOException {

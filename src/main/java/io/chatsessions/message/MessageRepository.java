@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.ToLongFunction;
 
 /** SQL for {@code messages}. Reads and writes go through the owning session row, filtered by user_id. */
 @Singleton
@@ -93,8 +94,13 @@ public class MessageRepository {
 
     public enum Direction { NEWEST, BEFORE, AFTER }
 
-    /** The page, or empty when the session is not the caller's. */
-    public Mono<PageRows> page(Connection connection, UUID sessionId, String userId, Direction direction, Integer seq, int limit) {
+    /**
+     * The page, or empty when the session is not the caller's. Rows arrive nearest the cursor first (newest first for
+     * NEWEST and BEFORE, oldest first for AFTER); they are kept while their {@code size} adds up to at most
+     * {@code byteBudget} (the first is always kept), and the rest of the result is cancelled unread into memory.
+     */
+    public Mono<PageRows> page(Connection connection, UUID sessionId, String userId, Direction direction, Integer seq, int limit,
+                               long byteBudget, ToLongFunction<Message> size) {
         String sql = switch (direction) {
             case NEWEST -> PAGE_NEWEST;
             case BEFORE -> PAGE_BEFORE;
@@ -104,9 +110,24 @@ public class MessageRepository {
         if (direction != Direction.NEWEST) {
             statement.bind(3, seq);
         }
-        return Flux.from(statement.execute())
-                .flatMap(result -> result.map(row -> new PageRow(Rows.integer(row, 0),
-                        Rows.uuid(row, 1) == null ? null : map(row, 1))))
+        return Flux.defer(() -> {
+                    long[] taken = {0, 0}; // bytes, rows of this subscription
+                    return Flux.from(statement.execute())
+                            .concatMap(result -> result.map(row -> new PageRow(Rows.integer(row, 0),
+                                    Rows.uuid(row, 1) == null ? null : map(row, 1))))
+                            .takeWhile(row -> {
+                                if (row.message() == null) {
+                                    return true;
+                                }
+                                long bytes = size.applyAsLong(row.message());
+                                if (taken[1] > 0 && taken[0] + bytes > byteBudget) {
+                                    return false;
+                                }
+                                taken[0] += bytes;
+                                taken[1]++;
+                                return true;
+                            });
+                })
                 .collectList()
                 .flatMap(rows -> {
                     if (rows.isEmpty()) {

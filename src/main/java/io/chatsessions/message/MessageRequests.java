@@ -80,6 +80,11 @@ public class MessageRequests {
             errors.add(prefix + "query_type", "must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
         }
         String metadata = metadata(object.get("metadata"), prefix + "metadata", errors);
+        long bytes = (content == null ? 0 : Text.utf8Length(content)) + utf8Length(sources) + utf8Length(metadata);
+        if (bytes > limits.maxMessageBytes()) {
+            errors.add(prefix.isEmpty() ? "message" : prefix.substring(0, prefix.length() - 1),
+                    "must be at most " + limits.maxMessageBytes() + " bytes of content, sources and metadata together");
+        }
         return new NewMessage(UuidV7.next(), role, content, sources, latency, topK, queryType, metadata);
     }
 
@@ -131,7 +136,19 @@ public class MessageRequests {
         for (JsonNode source : value.values()) {
             source(source, field + "[" + index++ + "]", errors);
         }
-        return errors.size() == before ? json.write(value) : null;
+        if (errors.size() != before) {
+            return null;
+        }
+        String text = json.write(value);
+        if (Text.utf8Length(text) > limits.maxSourcesBytes()) {
+            errors.add(field, "must be at most " + limits.maxSourcesBytes() + " bytes serialized");
+            return null;
+        }
+        return text;
+    }
+
+    private static long utf8Length(String text) {
+        return text == null ? 0 : Text.utf8Length(text);
     }
 
     private void source(JsonNode source, String field, FieldErrors errors) {

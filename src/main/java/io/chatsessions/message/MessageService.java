@@ -1,10 +1,12 @@
 package io.chatsessions.message;
 
+import io.chatsessions.config.ApiLimits;
 import io.chatsessions.db.Database;
 import io.chatsessions.error.ProblemException;
 import io.chatsessions.idempotency.IdempotencyService;
 import io.chatsessions.idempotency.StoredResponse;
 import io.chatsessions.session.SessionService;
+import io.netty.buffer.ByteBuf;
 import io.r2dbc.spi.Connection;
 import jakarta.inject.Singleton;
 import reactor.core.publisher.Mono;
@@ -24,9 +26,11 @@ public class MessageService {
     private final MessageRequests requests;
     private final IdempotencyService idempotency;
     private final MessageJson json;
+    private final ApiLimits limits;
 
     public MessageService(Database database, MessageRepository messages, MessageRequests requests,
-                          IdempotencyService idempotency, MessageJson json) {
+                          IdempotencyService idempotency, MessageJson json, ApiLimits limits) {
+        this.limits = limits;
         this.database = database;
         this.messages = messages;
         this.requests = requests;
@@ -52,15 +56,20 @@ public class MessageService {
                         .map(appended -> new StoredResponse(201, null, utf8(json.batch(appended)))));
     }
 
-    /** The page as response JSON (see {@link MessageJson}); shaped as {@link MessagePage}. */
-    public Mono<byte[]> page(String userId, UUID sessionId, Integer beforeSeq, Integer afterSeq, int limit) {
+    /**
+     * The page as response JSON (see {@link MessageJson}); shaped as {@link MessagePage}. It holds at most
+     * {@code limit} messages and stops before the one that would take it past the page byte budget (but always holds
+     * one): has_more then says so, and the client pages on from its edge.
+     */
+    public Mono<ByteBuf> page(String userId, UUID sessionId, Integer beforeSeq, Integer afterSeq, int limit) {
         if (beforeSeq != null && afterSeq != null) {
             throw ProblemException.invalidField("before_seq", "cannot be combined with after_seq");
         }
         MessageRepository.Direction direction = beforeSeq != null ? MessageRepository.Direction.BEFORE
                 : afterSeq != null ? MessageRepository.Direction.AFTER : MessageRepository.Direction.NEWEST;
         Integer seq = beforeSeq != null ? beforeSeq : afterSeq;
-        return database.withConnection(c -> messages.page(c, sessionId, userId, direction, seq, limit))
+        return database.withConnection(c -> messages.page(c, sessionId, userId, direction, seq, limit,
+                        limits.maxPageBytes(), MessageJson::maxBytes))
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
                 .map(rows -> {
                     List<Message> ascending = new ArrayList<>(rows.messages());

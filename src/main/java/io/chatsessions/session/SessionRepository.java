@@ -39,11 +39,13 @@ public class SessionRepository {
             ORDER BY updated_at DESC, id DESC
             LIMIT $3""";
 
-    private static final String UPDATE = """
+    // The caller already holds the row lock of the user's own session; user_id is filtered again so that no code
+    // path can ever change another user's row through this statement (defence in depth).
+    static final String UPDATE = """
             UPDATE sessions
-               SET title = $2, metadata = $3, archived = $4, version = version + 1,
+               SET title = $3, metadata = $4, archived = $5, version = version + 1,
                    updated_at = greatest(updated_at, clock_timestamp())
-             WHERE id = $1
+             WHERE id = $1 AND user_id = $2
             RETURNING\s""" + COLUMNS;
 
     private static final String DELETE = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
@@ -73,11 +75,12 @@ public class SessionRepository {
         return many(statement);
     }
 
-    public Mono<Session> update(Connection connection, UUID id, String title, String metadataJson, boolean archived) {
-        Statement statement = connection.createStatement(UPDATE).bind(0, id);
-        Rows.bindNullable(statement, 1, title, String.class);
-        Rows.bindJson(statement, 2, metadataJson);
-        statement.bind(3, archived);
+    /** The updated session, or empty when it is not the user's. */
+    public Mono<Session> update(Connection connection, UUID id, String userId, String title, String metadataJson, boolean archived) {
+        Statement statement = connection.createStatement(UPDATE).bind(0, id).bind(1, userId);
+        Rows.bindNullable(statement, 2, title, String.class);
+        Rows.bindJson(statement, 3, metadataJson);
+        statement.bind(4, archived);
         return one(statement);
     }
 

@@ -83,7 +83,8 @@ public class SessionService {
                                 metadata = requests.mergedMetadataJson(merged);
                             }
                             boolean archived = patch.archived() != null ? patch.archived() : current.archived();
-                            return sessions.update(c, id, title, metadata, archived);
+                            return sessions.update(c, id, userId, title, metadata, archived)
+                                    .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")));
                         }));
     }
 

@@ -3,6 +3,8 @@ package io.chatsessions.message;
 import io.micronaut.core.type.Argument;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.ObjectMapper;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The hand-written writer must produce exactly what serialising the documented {@link MessageResponse} produces. */
 class MessageJsonTest {
@@ -32,7 +35,7 @@ class MessageJsonTest {
 
     @Test
     void pageAndBatchWrapTheItems() throws IOException {
-        Map<String, Object> page = parse(writer.page(List.of(full(), minimal()), true));
+        Map<String, Object> page = parse(bytes(writer.page(List.of(full(), minimal()), true)));
         assertEquals(true, page.get("has_more"));
         assertEquals(2, ((List<?>) page.get("items")).size());
         assertEquals(Map.of("items", List.of()), parse(writer.batch(List.of())));
@@ -43,6 +46,34 @@ class MessageJsonTest {
         Message tricky = new Message(UUID.randomUUID(), UUID.randomUUID(), 1, "user", "quote \" backslash \\ newline \n emoji 👋 </script>",
                 null, null, null, null, "{}", OffsetDateTime.now());
         assertEquals(tricky.content(), parse(writer.one(tricky)).get("content"));
+    }
+
+    @Test
+    void thePageEstimateIsAnUpperBoundOfWhatIsWritten() {
+        String everything = "quote \" backslash \\ control \u0001\u001f newline \n é € 👋 你好";
+        Message tricky = new Message(UUID.randomUUID(), UUID.randomUUID(), 2147483647, "assistant", everything.repeat(500),
+                "[{\"snippet\": \"" + "é€👋".repeat(300) + "\"}]", 2147483647, 1000, "a".repeat(64), "{\"k\": \"€\"}",
+                OffsetDateTime.parse("2026-11-22T01:02:03.456789Z"));
+        for (Message message : List.of(full(), minimal(), tricky)) {
+            long written = writer.one(message).length;
+            long estimate = MessageJson.maxBytes(message);
+            assertTrue(estimate >= written && estimate < written * 1.2 + 600, estimate + " for " + written + " bytes");
+        }
+        ByteBuf page = writer.page(List.of(full(), minimal(), tricky), false);
+        try {
+            assertTrue(page.capacity() >= page.readableBytes(), "one buffer, never regrown");
+            assertEquals(page.capacity(), 64 + MessageJson.maxBytes(full()) + MessageJson.maxBytes(minimal()) + MessageJson.maxBytes(tricky));
+        } finally {
+            page.release();
+        }
+    }
+
+    private static byte[] bytes(ByteBuf buffer) {
+        try {
+            return ByteBufUtil.getBytes(buffer);
+        } finally {
+            buffer.release();
+        }
     }
 
     private static Message full() {

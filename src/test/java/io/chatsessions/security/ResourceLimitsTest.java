@@ -339,6 +339,63 @@ class ResourceLimitsTest {
         }
     }
 
+    /**
+     * Issue 12, item 2: 200 messages of the largest allowed size (content, sources and metadata at the message limit,
+     * content that doubles as JSON) and {@code GET ?limit=200} against the service in its own JVM with a 256 MiB
+     * heap. Without a page budget that page is about 120 MB of JSON; with it every page is at most 8 MiB, the service
+     * stays up, and paging on returns all 200 exactly once.
+     */
+    @Test
+    void aPageOfTheLargestMessagesFitsA256MiBHeap() {
+        var db = Servers.freshDatabase();
+        try (ServiceProcess service = ServiceProcess.start("page-heap", ControllablePostgres.freePort(),
+                ServiceProcess.environment(db), List.of("-Xmx256m"))) {
+            service.awaitReady(Duration.ofSeconds(90));
+            Http http = new Http();
+            String token = Servers.token("heap-" + UUID.randomUUID());
+            Outcome created = http.postJson(service.url().resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
+            assertEquals(201, created.status(), created.describe());
+            String session = Json.parse(created.bytes()).get("id").asText();
+            String messages = "/api/v1/sessions/" + session + "/messages";
+            // 256 KiB of content (quotes: 2 bytes of JSON each), 16,000 bytes of metadata, and sources up to the 320 KiB
+            // message limit; one message a request keeps each body under the 1 MiB request limit
+            String content = "\\\"".repeat(262_144);
+            String metadata = "{\"m\":\"" + "m".repeat(15_990) + "\"}";
+            String sources = "[{\"snippet\":\"" + "s".repeat(327_680 - 262_144 - metadata.length() - 20) + "\"}]";
+            String one = "{\"role\":\"assistant\",\"content\":\"" + content + "\",\"sources\":" + sources + ",\"metadata\":" + metadata + "}";
+            for (int i = 0; i < 200; i++) {
+                Outcome appended = http.postJson(service.url().resolve(messages), token, one, Map.of(), Duration.ofSeconds(60));
+                assertEquals(201, appended.status(), () -> appended.describe() + "\n" + service.logTail());
+            }
+            long totalBytes = 0;
+            java.util.Set<Integer> seen = new java.util.TreeSet<>();
+            Outcome page = http.get(service.url().resolve(messages + "?limit=200"), token, Duration.ofSeconds(120));
+            int pages = 0;
+            while (true) {
+                Outcome current = page;
+                assertEquals(200, current.status(), () -> current.describe() + "\n" + service.logTail());
+                assertTrue(current.bytes().length <= 8 * 1024 * 1024, current.bytes().length + " bytes");
+                totalBytes += current.bytes().length;
+                var body = Json.parse(current.bytes());
+                int lowest = Integer.MAX_VALUE;
+                for (var item : body.get("items")) {
+                    int seq = item.get("seq").asInt();
+                    assertTrue(seen.add(seq), "seq " + seq + " twice");
+                    assertEquals(262_144, item.get("content").asText().length());
+                    lowest = Math.min(lowest, seq);
+                }
+                if (!body.get("has_more").asBoolean()) {
+                    break;
+                }
+                assertTrue(++pages < 200, "paging ends");
+                page = http.get(service.url().resolve(messages + "?limit=200&before_seq=" + lowest), token, Duration.ofSeconds(120));
+            }
+            assertEquals(200, seen.size(), "every message exactly once");
+            assertTrue(service.alive(), service.logTail());
+            System.out.printf("page heap: 200 messages, %d pages, %.1f MB of JSON, service alive under -Xmx256m%n", pages + 1, totalBytes / 1e6);
+        }
+    }
+
     @Test
     void jsonNestingIsBounded() {
         Servers.Dedicated server = Servers.shared();

@@ -53,9 +53,15 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public static ServiceProcess start(String name, int port, Map<String, String> env) {
+        return start(name, port, env, List.of());
+    }
+
+    /** With extra JVM options after the defaults (the last -Xmx wins, e.g. "-Xmx256m"). */
+    public static ServiceProcess start(String name, int port, Map<String, String> env, List<String> jvmOptions) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), "io.chatsessions.Application", "serve"));
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chatsessions.Application", "serve"));
         Path logDir = Path.of("target", "reliability", "logs");
         Path log = logDir.resolve(name + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".log");
         try {
