@@ -34,7 +34,8 @@ COPY --from=build /build/target/chat-sessions.jar /app/chat-sessions.jar
 
 WORKDIR /app
 USER 10001:10001
-EXPOSE 8080
+# 8080: the API (PORT); 8081: health and metrics (MANAGEMENT_PORT), for probes and monitoring, never published.
+EXPOSE 8080 8081
 
 # The app writes nothing but /tmp: mount a writable /tmp (emptyDir, tmpfs) when the root filesystem is read-only.
 # Container-aware heap sizing; compact object headers; Netty loads its epoll library without a warning. The collector

@@ -65,7 +65,8 @@ class DockerfileTest {
         assertTrue(entrypoint.contains("-XX:+UseCompactObjectHeaders"), "the JVM flags bench/Bench.java measures the service with");
         assertEquals(List.of("-jar", "/app/chat-sessions.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
         assertEquals(List.of("serve"), List.of(json.readValue(args("CMD").get(0), String[].class)));
-        assertEquals(List.of(String.valueOf(chartValues().get("containerPort"))), args("EXPOSE"));
+        assertEquals(List.of(chartValues().get("containerPort") + " " + chartValues().get("managementPort")), args("EXPOSE"),
+                "the API port and the management port (health, metrics)");
     }
 
     @Test

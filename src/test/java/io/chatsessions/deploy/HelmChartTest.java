@@ -48,6 +48,7 @@ class HelmChartTest {
         assertEquals("chat-sessions:1.0.0", app.getImage(), "the image tag defaults to the chart's appVersion");
         ConfigMap config = single(objects, ConfigMap.class);
         assertEquals("8080", config.getData().get("PORT"));
+        assertEquals("8081", config.getData().get("MANAGEMENT_PORT"));
         assertEquals("chat", config.getData().get("POSTGRES_SCHEMA"));
         assertEquals("json", config.getData().get("LOG_FORMAT"));
         assertFalse(config.getData().containsKey("AUTH_JWKS_URL"), "no empty settings");
@@ -100,6 +101,23 @@ class HelmChartTest {
         return install.call();
     }
 
+    /** Nothing but the API is published by default: health details, metrics and the API docs stay in the cluster. */
+    @Test
+    void theIngressRoutesOnlyTheApiUnlessApiDocsAreExposed() {
+        assertEquals(List.of("/api"), ingressPaths(new Helm(Deploy.CHART).template().withName(Deploy.RELEASE)
+                .set("ingress.enabled", true).call()));
+        assertEquals(List.of("/api", "/swagger", "/swagger-ui"), ingressPaths(new Helm(Deploy.CHART).template()
+                .withName(Deploy.RELEASE).set("ingress.enabled", true).set("ingress.exposeApiDocs", true).call()));
+    }
+
+    private static List<String> ingressPaths(String yaml) {
+        Ingress ingress = single(KubernetesYaml.parse(yaml), Ingress.class);
+        ingress.getSpec().getRules().forEach(rule -> rule.getHttp().getPaths().forEach(path ->
+                assertEquals("http", path.getBackend().getService().getPort().getName(), "never the management port")));
+        return ingress.getSpec().getRules().stream().flatMap(rule -> rule.getHttp().getPaths().stream())
+                .map(path -> path.getPath()).toList();
+    }
+
     @Test
     void imageDigestPinsBothContainers() {
         String digest = "sha256:" + "ab".repeat(32);
@@ -130,6 +148,8 @@ class HelmChartTest {
             "image.digest, latest",
             "autoscaling.targetCPUUtilizationPercentage, 150",
             "ingress.enabled, maybe",
+            "ingress.exposeApiDocs, sometimes",
+            "managementPort, 0",
             "replicas, 3",
             "database.password, secret",
             "existingSecret, Not_A_Name",

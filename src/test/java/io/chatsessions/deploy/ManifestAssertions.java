@@ -105,8 +105,10 @@ final class ManifestAssertions {
 
         Service service = single(objects, Service.class);
         assertEquals(selector, service.getSpec().getSelector(), "the Service selects the Deployment's pods");
-        assertEquals(1, service.getSpec().getPorts().size());
+        assertEquals(2, service.getSpec().getPorts().size(), "the API and, for in-cluster monitoring, the management port");
         assertEquals(new IntOrString("http"), service.getSpec().getPorts().get(0).getTargetPort());
+        assertEquals(new IntOrString("management"), service.getSpec().getPorts().get(1).getTargetPort());
+        assertEquals("management", service.getSpec().getPorts().get(1).getName());
 
         ServiceAccount account = single(objects, ServiceAccount.class);
         assertEquals(Boolean.FALSE, account.getAutomountServiceAccountToken());
@@ -124,6 +126,9 @@ final class ManifestAssertions {
         assertEquals(1, policy.getSpec().getIngress().size());
         assertEquals(new IntOrString("http"), policy.getSpec().getIngress().get(0).getPorts().get(0).getPort(),
                 "traffic in is allowed to the http port only");
+        assertEquals(List.of(new IntOrString("http"), new IntOrString("management")),
+                policy.getSpec().getIngress().get(0).getPorts().stream().map(p -> p.getPort()).toList(),
+                "and to the management port (probes, Prometheus)");
         ConfigMap config = single(objects, ConfigMap.class);
         int dbPort = Integer.parseInt(config.getData().get("POSTGRES_PORT"));
         assertTrue(policy.getSpec().getEgress().stream().flatMap(rule -> rule.getPorts().stream())
@@ -142,6 +147,8 @@ final class ManifestAssertions {
             ingress.getSpec().getRules().forEach(rule -> rule.getHttp().getPaths().forEach(path -> {
                 assertEquals(service.getMetadata().getName(), path.getBackend().getService().getName());
                 assertEquals("http", path.getBackend().getService().getPort().getName());
+                assertFalse(path.getPath().equals("/") || path.getPath().startsWith("/health") || path.getPath().startsWith("/prometheus"),
+                        "the Ingress routes the API, not everything: " + path.getPath());
             }));
         }
     }
@@ -203,7 +210,7 @@ final class ManifestAssertions {
             assertEquals(config.getMetadata().getName(), container.getEnvFrom().get(0).getConfigMapRef().getName(),
                     container.getName() + " reads the ConfigMap");
         }
-        for (String key : List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_SCHEMA", "PORT", "LOG_FORMAT")) {
+        for (String key : List.of("POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_SCHEMA", "PORT", "MANAGEMENT_PORT", "LOG_FORMAT")) {
             assertTrue(config.getData().containsKey(key), "ConfigMap sets " + key);
         }
         for (String secretKey : List.of("POSTGRES_USER", "POSTGRES_PASSWORD", "AUTH_JWT_SECRET", "DATABASE_URL")) {
@@ -213,6 +220,9 @@ final class ManifestAssertions {
         ContainerPort http = app.getPorts().stream().filter(p -> "http".equals(p.getName())).findFirst()
                 .orElseThrow(() -> new AssertionError("the app container names its port http"));
         assertEquals(port, http.getContainerPort(), "PORT is the container port");
+        assertEquals(Integer.parseInt(config.getData().get("MANAGEMENT_PORT")), managementPort(app),
+                "MANAGEMENT_PORT is the container port named management");
+        assertNotEquals(port, managementPort(app), "health and metrics are not on the API port");
 
         SecretKeySelector appUser = secretRef(app, "POSTGRES_USER");
         SecretKeySelector appPassword = secretRef(app, "POSTGRES_PASSWORD");
@@ -270,8 +280,14 @@ final class ManifestAssertions {
         assertNotNull(get, what + " probe is an HTTP GET");
         assertEquals(path, get.getPath(), what + " probe path");
         int port = containerPort(app, get.getPort());
-        assertEquals(app.getPorts().get(0).getContainerPort(), port, what + " probe hits the container port");
+        assertEquals(managementPort(app), port, what + " probe hits the management port");
         assertTrue(probe.getTimeoutSeconds() >= 1 && probe.getPeriodSeconds() >= 1);
+    }
+
+    private static int managementPort(Container app) {
+        return app.getPorts().stream().filter(p -> "management".equals(p.getName())).findFirst()
+                .map(ContainerPort::getContainerPort)
+                .orElseThrow(() -> new AssertionError("the app container names its health and metrics port management"));
     }
 
     private static int containerPort(Container app, IntOrString port) {

@@ -58,6 +58,7 @@ class HealthTest {
         management.get("/health/liveness").expect(200);
         Api.Response metrics = management.get("/prometheus").expect(200);
         assertTrue(metrics.body().contains("jvm_memory_used_bytes"), "Prometheus text on the management port");
+        assertTrue(metrics.body().contains("chat_log_dropped_total"), "access log lines dropped under pressure are counted");
         Api.Response apiOnManagementPort = management.get("/api/v1/sessions");
         assertEquals(404, apiOnManagementPort.status(), "the management port serves no API: " + apiOnManagementPort.body());
         Api.forUser(TestServer.url(), "health-" + System.nanoTime()).get("/api/v1/sessions").expect(200);
