@@ -33,7 +33,8 @@ class ContainerRunTest {
 
     static final String SECRET = "container-test-secret-at-least-32-bytes-long";
     private static final String NAME = "chat-sessions-run-" + ProcessHandle.current().pid();
-    private static final List<String> PRODUCTION = List.of("--network", "host", "--read-only",
+    // --read-only-tmpfs=false: as Docker, only the given noexec tmpfs (podman would add its own exec tmpfs on /tmp, /var/tmp, /run).
+    private static final List<String> PRODUCTION = List.of("--network", "host", "--read-only", "--read-only-tmpfs=false",
             "--tmpfs", "/tmp:rw,noexec,nosuid,nodev", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "--user", "10001:10001", "--memory", "768m");
 
@@ -100,6 +101,10 @@ class ContainerRunTest {
         String transport = logs.lines().filter(l -> l.contains("Netty transport:")).findFirst().orElse("(no transport line)");
         System.out.println("[container] " + transport);
         assertTrue(transport.contains("Netty transport: epoll"), logs);
+        assertTrue(ok("exec", NAME, "grep", " /tmp ", "/proc/mounts").matches("tmpfs /tmp tmpfs \\S*noexec\\S* .*"),
+                "/tmp is one noexec tmpfs, as Docker mounts --tmpfs");
+        String mapped = ok("exec", NAME, "grep", "netty_transport_native_epoll", "/proc/1/maps");
+        assertTrue(mapped.contains("/app/native/libnetty_transport_native_epoll_"), "epoll library mapped from the image: " + mapped);
     }
 
     /**
