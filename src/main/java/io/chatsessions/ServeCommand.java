@@ -95,9 +95,10 @@ final class ServeCommand {
                   API:        %1$s/api/v1/sessions
                   Swagger UI: %1$s/swagger-ui/index.html
                   OpenAPI:    %1$s/swagger/chat-sessions-1.0.0.yml
+                  Health:     http://localhost:%3$s/health/readiness (and /prometheus: MANAGEMENT_PORT only)
                   Token for user "dev" (valid 24h):
                     export TOKEN=%2$s
-                """.formatted(url, token));
+                """.formatted(url, token, context.getProperty("endpoints.all.port", Integer.class).map(String::valueOf).orElse("8081")));
     }
 
     private static boolean onClasspath(String className) {
