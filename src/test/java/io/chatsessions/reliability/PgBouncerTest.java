@@ -90,7 +90,7 @@ class PgBouncerTest {
         try (PgBouncer bouncer = PgBouncer.start("scale", direct.port(), direct.user(), direct.password(), 20)) {
             Measured viaBouncer = measure(bouncer.via(direct), direct, env, clients, phase);
             Measured straight = measure(direct, direct, env, clients, phase);
-            Figures.report("pgbouncer: 3 instances x pool 20, 24 appenders", String.format(Locale.ROOT,
+            Figures.report("pgbouncer: 3 instances x pool 20, 24 appenders", "%s", String.format(Locale.ROOT,
                     "server connections %d through PgBouncer (pool 20) vs %d direct; appends/s %.0f through it vs %.0f direct"
                             + " (ratio %.2f); answers through it %s, direct %s",
                     viaBouncer.maxServerConnections(), straight.maxServerConnections(), viaBouncer.load().perSecond(),
