@@ -272,5 +272,6 @@ public final class AutoFailoverCluster implements AutoCloseable {
         nodes[0] = null;
         nodes[1] = null;
         monitor = null;
+        ControllablePostgres.deleteRecursively(dir);
     }
 }
