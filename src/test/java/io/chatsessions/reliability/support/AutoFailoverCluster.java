@@ -275,7 +275,7 @@ public final class AutoFailoverCluster implements AutoCloseable {
         try {
             ControllablePostgres.deleteRecursively(dir);
         } catch (RuntimeException stillExiting) {
-            // a killed process removed a file while the tree was walked; the next start removes the rest
+            // a killed process removed a file while the tree was walked; what is left stays under /tmp
         }
     }
 }
