@@ -2,6 +2,7 @@
 # The reliability and security suite of issue 5 (see RELIABILITY.md).
 #   reliability/run.sh          full size: 30 s database outage and freeze, 3 crashes, a whole rolling restart,
 #                               1,000 retried appends, 20,000 hostile requests, 75 s JWKS outage, flood control run
+#                               and issue 17's pg_auto_failover failover + switchover (FailoverTest, ~3-4 min)
 #   reliability/run.sh quick    the sizes `./mvnw verify` runs
 # Figures are printed as "FIGURES ..." lines and collected in target/reliability/figures.txt.
 set -uo pipefail

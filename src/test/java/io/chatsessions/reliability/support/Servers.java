@@ -73,6 +73,19 @@ public final class Servers {
             return TestServer.managementUrl(server).resolve(path);
         }
 
+        /** Polls /health/readiness until it answers 200 (the database reached, schema current), as a load balancer would. */
+        public Dedicated awaitReady(Duration timeout) {
+            Http http = new Http();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (http.get(managementUrl("/health/readiness"), null, Duration.ofSeconds(5)).status() != 200) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("not ready within " + timeout);
+                }
+                Threads.sleep(200);
+            }
+            return this;
+        }
+
         @Override
         public void close() {
             server.getApplicationContext().close();

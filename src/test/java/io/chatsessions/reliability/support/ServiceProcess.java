@@ -42,8 +42,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** Environment for serving {@code db} with the test secret and no rate limit (load tests are one user per writer). */
     public static Map<String, String> environment(DatabaseSettings db) {
         Map<String, String> env = new HashMap<>();
-        env.put("POSTGRES_HOST", db.host());
-        env.put("POSTGRES_PORT", Integer.toString(db.port()));
+        if (db.multiHost()) {
+            env.put("POSTGRES_HOST", io.chatsessions.config.DatabaseHost.render(db.hosts()));
+        } else {
+            env.put("POSTGRES_HOST", db.host());
+            env.put("POSTGRES_PORT", Integer.toString(db.port()));
+        }
         env.put("POSTGRES_DB", db.database());
         env.put("POSTGRES_USER", db.user());
         env.put("POSTGRES_PASSWORD", db.password());
