@@ -136,10 +136,11 @@ class PostgresTlsTest {
         Migrations.migrate(db);
         try (EmbeddedServer server = TestServer.start(db, Map.of(), Map.of())) {
             Api api = Api.forUser(server.getURI(), "tls-user");
+            Api management = new Api(TestServer.managementUrl(server), null);
             long deadline = System.nanoTime() + 20_000_000_000L;
             int status;
             do {
-                status = api.get("/health/readiness").status();
+                status = management.get("/health/readiness").status();
             } while (status != 200 && System.nanoTime() < deadline);
             assertEquals(200, status, "readiness over verify-full TLS");
             api.createSession("{\"title\": \"over TLS\"}");
@@ -155,8 +156,9 @@ class PostgresTlsTest {
         for (DatabaseSettings bad : List.of(wrongHost, wrongCa)) {
             try (EmbeddedServer server = TestServer.start(bad, Map.of(), Map.of())) {
                 Api api = Api.forUser(server.getURI(), "tls-user");
+                Api management = new Api(TestServer.managementUrl(server), null);
                 for (int attempt = 0; attempt < 2; attempt++) {
-                    assertEquals(503, api.get("/health/readiness").status(), () -> "readiness DOWN for " + bad);
+                    assertEquals(503, management.get("/health/readiness").status(), () -> "readiness DOWN for " + bad);
                 }
                 Api.Response created = api.post("/api/v1/sessions", "{\"title\": \"never stored\"}");
                 assertEquals(503, created.status(), () -> bad + ": " + created.body());
