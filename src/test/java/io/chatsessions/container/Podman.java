@@ -92,7 +92,7 @@ final class Podman {
     }
 
     /** A containers.conf whose default ulimits this process can grant (also used by `kube play`, which has no --ulimit). */
-    private static synchronized Path containersConf() throws IOException {
+    static synchronized Path containersConf() throws IOException {
         if (containersConf == null) {
             String limits = Files.readString(Path.of("/proc/self/limits"));
             long files = Math.min(hardLimit(limits, "Max open files"), 1048576);
