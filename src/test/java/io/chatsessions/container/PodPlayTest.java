@@ -140,14 +140,15 @@ class PodPlayTest {
         AtomicBoolean running = new AtomicBoolean(true);
         ConcurrentLinkedQueue<RawHttp.Response> outcomes = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Long> v1AnsweredAfterV2 = new ConcurrentLinkedQueue<>();
-        // One user's client, paced at 25 requests a second: within the per-user rate limit (50/s), so a 429 is never
-        // mistaken for a request the rollout failed.
+        // One user's client, at most 25 requests a second and never catching up after a slow answer: within the
+        // per-user rate limit (50/s), so a 429 is never mistaken for a request the rollout failed.
         Thread client = new Thread(() -> {
             int i = 0;
             long next = System.nanoTime();
             while (running.get()) {
-                next += 40_000_000L;
-                java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+                long now = System.nanoTime();
+                next = Math.max(next + 40_000_000L, now);
+                java.util.concurrent.locks.LockSupport.parkNanos(next - now);
                 int port = target.get();
                 RawHttp.Response r = (i++ % 2 == 0)
                         ? RawHttp.request("127.0.0.1", port, "POST", "/api/v1/sessions/" + session + "/messages", auth,
