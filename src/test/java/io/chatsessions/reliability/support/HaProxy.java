@@ -4,14 +4,11 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -23,13 +20,11 @@ public final class HaProxy implements AutoCloseable {
 
     public static final Path BINARY = Path.of("/usr/sbin/haproxy");
     private final int port;
-    private final Process process;
-    private final Path dir;
+    private final ListeningProcess process;
 
-    private HaProxy(int port, Process process, Path dir) {
+    private HaProxy(int port, ListeningProcess process) {
         this.port = port;
         this.process = process;
-        this.dir = dir;
     }
 
     public static void assumeInstalled() {
@@ -60,12 +55,9 @@ public final class HaProxy implements AutoCloseable {
                         balance roundrobin
                     %s
                     """.formatted(port, servers));
-            Process process = new ProcessBuilder(BINARY.toString(), "-db", "-f", dir.resolve("haproxy.cfg").toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            HaProxy proxy = new HaProxy(port, process, dir);
-            proxy.awaitListening(Duration.ofSeconds(20));
-            return proxy;
+            return new HaProxy(port, ListeningProcess.start("haproxy",
+                    List.of(BINARY.toString(), "-db", "-f", dir.resolve("haproxy.cfg").toString()),
+                    dir.resolve("haproxy.log"), port, Duration.ofSeconds(20)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,39 +67,8 @@ public final class HaProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port);
     }
 
-    private void awaitListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("haproxy exited with " + process.exitValue() + ": " + log());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Threads.sleep(50);
-            }
-        }
-        throw new AssertionError("haproxy not listening within " + timeout + ": " + log());
-    }
-
-    private String log() {
-        try {
-            return Files.readString(dir.resolve("haproxy.log"));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }

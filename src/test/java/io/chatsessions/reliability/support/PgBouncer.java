@@ -5,14 +5,11 @@ import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Debian's PgBouncer ({@code /usr/sbin/pgbouncer}, 1.18 on Debian 12) on a loopback port in transaction pooling mode,
@@ -30,13 +27,11 @@ public final class PgBouncer implements AutoCloseable {
     public static final String IGNORED_STARTUP_PARAMETERS = "search_path, statement_timeout, lock_timeout, extra_float_digits, options";
 
     private final int port;
-    private final Process process;
-    private final Path dir;
+    private final ListeningProcess process;
 
-    private PgBouncer(int port, Process process, Path dir) {
+    private PgBouncer(int port, ListeningProcess process) {
         this.port = port;
         this.process = process;
-        this.dir = dir;
     }
 
     public static void assumeInstalled() {
@@ -78,12 +73,8 @@ public final class PgBouncer implements AutoCloseable {
                 command.addAll(List.of("-u", "postgres"));
             }
             command.add(dir.resolve("pgbouncer.ini").toString());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("pgbouncer.log").toFile()).start();
-            PgBouncer bouncer = new PgBouncer(port, process, dir);
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            bouncer.awaitListening(Duration.ofSeconds(20));
-            return bouncer;
+            return new PgBouncer(port, ListeningProcess.start("pgbouncer", command, dir.resolve("pgbouncer.log"), port,
+                    Duration.ofSeconds(20)));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -99,38 +90,11 @@ public final class PgBouncer implements AutoCloseable {
     }
 
     public String log() {
-        try {
-            return Files.readString(dir.resolve("pgbouncer.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private void awaitListening(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new AssertionError("pgbouncer exited with " + process.exitValue() + ":\n" + log());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return;
-            } catch (IOException notYet) {
-                Threads.sleep(50);
-            }
-        }
-        throw new AssertionError("pgbouncer not listening on " + port + " within " + timeout + ":\n" + log());
+        return process.log();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close();
     }
 }
