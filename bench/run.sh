@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The chat-sessions benchmark: service (wrk over HTTP) vs PostgreSQL running the service's own SQL (pgbench).
 #
-#   bench/run.sh            full run (< 15 min on 2 cores): writes BENCHMARKS.md's results section and bench/results/
+#   bench/run.sh            full run (< 15 min on 2 cores): writes docs/BENCHMARKS.md's results section and bench/results/
 #   bench/run.sh --smoke    tiny data, 1 s per measurement, same code paths (about a minute); writes target/bench-smoke/
 #   bench/run.sh --profile  also records the service with JFR during each run at the largest connection count
 #   bench/run.sh --build    rebuild target/chat-sessions.jar first (it is built anyway when missing)
 #
 # Needs: a JDK 17+ (JAVA_HOME, else a JDK 25 under /usr/lib/jvm, else java on PATH), wrk, pgbench, psql and the PostgreSQL server binaries
-# (Debian: apt-get install -y wrk postgresql postgresql-contrib). Settings (BENCH_*) are listed in BENCHMARKS.md.
+# (Debian: apt-get install -y wrk postgresql postgresql-contrib). Settings (BENCH_*) are listed in docs/BENCHMARKS.md.
 # Everything runs on loopback; PostgreSQL runs from a fresh data dir under target/ and is stopped at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +18,12 @@ if [ -z "${JAVA_HOME:-}" ]; then
   done
 fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+javac="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
 command -v "$java" >/dev/null 2>&1 || { echo "bench/run.sh: no java on PATH (set JAVA_HOME)" >&2; exit 2; }
-# The driver is a single-file Java program: the JDK compiles and runs it, no build step.
-exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -Xmx256m bench/Bench.java "$@"
+command -v "$javac" >/dev/null 2>&1 || { echo "bench/run.sh: no javac (a JDK is needed, not a JRE: set JAVA_HOME)" >&2; exit 2; }
+# The driver is a small Java program in bench/src (JDK only, no dependencies, one idea per file; Bench.java runs the
+# steps). Compiled afresh on every run, so what runs is always what bench/src says.
+classes=target/bench-driver
+rm -rf "$classes"
+"$javac" -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 -encoding UTF-8 -d "$classes" bench/src/*.java
+exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -Xmx256m -cp "$classes" Bench "$@"

@@ -20,7 +20,7 @@
 -- $2 => bench.user_id(:u)
 -- $3 => :limit
 --
--- :page is 50 (bench/Bench.java passes -D page=50, the service's default page) except in the scale check's
+-- :page is 50 (bench/src/DataLoader.java passes -D page=50, the service's default page) except in the scale check's
 -- same-page-size cases, which ask both sides for 10.
 --
 \set u random(:u_lo, :u_hi)

@@ -1,5 +1,5 @@
 -- Benchmark data set, generated inside PostgreSQL (no client round trips), straight into the service's tables
--- (schema "chat", created beforehand by `java -jar chat-sessions.jar migrate`). Run by bench/Bench.java as
+-- (schema "chat", created beforehand by `java -jar chat-sessions.jar migrate`). Run by bench/src/DataLoader.java as
 --   psql -v users=10000 -v spu=10 -v list_small=10 -v list_large=10000 -v read_sizes='{10,10000,100000}' -f load.sql
 --
 -- Users 1..:users each own :spu sessions with 2..18 messages (10 on average), alternating a user question and an

@@ -11,7 +11,7 @@
 --           0 or absent = as fast as the connections go (closed loop)
 -- READ_QUERY optional: appended to the read path, e.g. "?limit=10" (empty or absent: the service's default page of 50)
 --
--- done() prints one "BENCH_WRK key=value ..." line that bench/Bench.java parses (latencies in microseconds).
+-- done() prints one "BENCH_WRK key=value ..." line that bench/src/Wrk.java parses (latencies in microseconds).
 
 local ffi = require("ffi")
 ffi.cdef [[

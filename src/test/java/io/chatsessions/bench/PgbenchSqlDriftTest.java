@@ -62,7 +62,7 @@ class PgbenchSqlDriftTest {
         String actual = serviceSql(script.service);
         assertEquals(normalize(actual), normalize(script.quoted),
                 name + " quotes SQL that is no longer what " + script.service + " holds; the service now runs:\n" + actual
-                        + "\n(update the quote, the -- $N => bindings and the statement; bench/Bench.java uses the quote for EXPLAIN)");
+                        + "\n(update the quote, the -- $N => bindings and the statement; bench/src/ScaleCheck.java uses the quote for EXPLAIN)");
     }
 
     @ParameterizedTest
@@ -89,7 +89,7 @@ class PgbenchSqlDriftTest {
         assertFalse(Pattern.compile("\\$\\d").matcher(script.statement).find(), name + ": no $N left in the statement pgbench runs");
         for (String variable : variables(script.statement)) {
             assertTrue(script.meta.stream().anyMatch(l -> l.startsWith("\\set " + variable + " ")) || Bench.DEFINED.contains(variable),
-                    name + ": :" + variable + " is neither set in the script nor passed with -D by bench/Bench.java");
+                    name + ": :" + variable + " is neither set in the script nor passed with -D by the benchmark driver (bench/src)");
         }
     }
 
@@ -133,7 +133,7 @@ class PgbenchSqlDriftTest {
         return sql;
     }
 
-    /** The names bench/Bench.java passes to pgbench with -D (kept in step with Bench.load() and its runs). */
+    /** The names the driver passes to pgbench with -D (kept in step with bench/src/DataLoader.load() and the runs of Measurements and ScaleCheck). */
     static final class Bench {
         static final List<String> DEFINED = List.of("u_lo", "u_hi", "k_lo", "k_hi", "user_content", "user_metadata",
                 "assistant_content", "assistant_sources", "latency_ms", "top_k", "query_type", "assistant_metadata");

@@ -66,7 +66,7 @@ class DockerfileTest {
         List<String> entrypoint = List.of(json.readValue(args("ENTRYPOINT").get(0), String[].class));
         assertEquals("java", entrypoint.get(0));
         assertTrue(entrypoint.contains("-XX:MaxRAMPercentage=75"), "heap sized from the container's memory limit");
-        assertTrue(entrypoint.contains("-XX:+UseCompactObjectHeaders"), "the JVM flags bench/Bench.java measures the service with");
+        assertTrue(entrypoint.contains("-XX:+UseCompactObjectHeaders"), "the JVM flags bench/src/Settings.java measures the service with");
         assertTrue(entrypoint.contains("--enable-native-access=ALL-UNNAMED"), "Netty loads its epoll library without a warning");
         assertEquals(List.of("-jar", "/app/chat-sessions.jar"), entrypoint.subList(entrypoint.size() - 2, entrypoint.size()));
         assertEquals(List.of("serve"), List.of(json.readValue(args("CMD").get(0), String[].class)));
