@@ -39,7 +39,7 @@ RUN mkdir /native && cd /native && jar xf /build/target/chat-sessions.jar META-I
 
 # ---- runtime stage: Debian with the jlinked JRE, non-root, read-only-root-filesystem friendly ---------------------
 # The jar runs on Java 25, whose JIT and compact object headers (8-byte headers, JEP 519) cost the service 8-12% less
-# CPU per list and append request than Java 17 (read: within noise; BENCHMARKS.md).
+# CPU per list and append request than Java 17 (read: within noise; docs/BENCHMARKS.md).
 FROM ${RUNTIME_IMAGE}
 ENV JAVA_HOME=/opt/java/openjdk
 ENV PATH=/opt/java/openjdk/bin:$PATH

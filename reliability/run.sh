@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The reliability and security suite of issue 5 (see RELIABILITY.md).
+# The reliability and security suite of issue 5 (see docs/RELIABILITY.md).
 #   reliability/run.sh          full size: 30 s database outage and freeze, 3 crashes, a whole rolling restart,
 #                               1,000 retried appends, 20,000 hostile requests, 75 s JWKS outage, flood control run
 #                               and issue 17's pg_auto_failover failover + switchover (FailoverTest, ~3-4 min)

@@ -1,4 +1,4 @@
--- pgbench script of the chat-sessions benchmark (bench/run.sh, see BENCHMARKS.md): append a user message and the assistant's answer in one call, as POST /api/v1/sessions/{id}/messages:batch does it (one statement, its own transaction).
+-- pgbench script of the chat-sessions benchmark (bench/run.sh, see docs/BENCHMARKS.md): append a user message and the assistant's answer in one call, as POST /api/v1/sessions/{id}/messages:batch does it (one statement, its own transaction).
 --
 -- The statement at the end of this file is the service's own SQL, quoted below from the constant named on the
 -- "service-sql" line, with each bind parameter $N replaced by the expression on its "-- $N =>" line (pgbench

@@ -1,4 +1,4 @@
--- pgbench script of the chat-sessions benchmark (bench/run.sh, see BENCHMARKS.md): list a user's 20 most recently updated sessions, as GET /api/v1/sessions does it (it asks for 21 rows to know whether there is a next page).
+-- pgbench script of the chat-sessions benchmark (bench/run.sh, see docs/BENCHMARKS.md): list a user's 20 most recently updated sessions, as GET /api/v1/sessions does it (it asks for 21 rows to know whether there is a next page).
 --
 -- The statement at the end of this file is the service's own SQL, quoted below from the constant named on the
 -- "service-sql" line, with each bind parameter $N replaced by the expression on its "-- $N =>" line (pgbench

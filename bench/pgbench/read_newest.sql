@@ -1,4 +1,4 @@
--- pgbench script of the chat-sessions benchmark (bench/run.sh, see BENCHMARKS.md): read the newest 50 messages of a session, as GET /api/v1/sessions/{id}/messages does it.
+-- pgbench script of the chat-sessions benchmark (bench/run.sh, see docs/BENCHMARKS.md): read the newest 50 messages of a session, as GET /api/v1/sessions/{id}/messages does it.
 --
 -- The statement at the end of this file is the service's own SQL, quoted below from the constant named on the
 -- "service-sql" line, with each bind parameter $N replaced by the expression on its "-- $N =>" line (pgbench

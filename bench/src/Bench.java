@@ -124,7 +124,7 @@ public final class Bench {
         Files.writeString(settings.results.resolve("latest.md"), report);
         if (settings.updateDocs) {
             BenchmarksMd.update(report);
-            step("wrote %s, %s and the results section of BENCHMARKS.md", ROOT.relativize(svg), ROOT.relativize(settings.results.resolve("latest.md")));
+            step("wrote %s, %s and the results section of docs/BENCHMARKS.md", ROOT.relativize(svg), ROOT.relativize(settings.results.resolve("latest.md")));
         } else {
             step("wrote %s and %s", ROOT.relativize(svg), ROOT.relativize(settings.results.resolve("latest.md")));
         }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 final class BenchmarksMd {
 
     static void update(String report) throws IOException {
-        Path md = Bench.ROOT.resolve("BENCHMARKS.md");
+        Path md = Bench.ROOT.resolve("docs/BENCHMARKS.md");
         String begin = "<!-- BEGIN RESULTS (written by bench/run.sh) -->";
         String end = "<!-- END RESULTS -->";
         String text = Files.exists(md) ? Files.readString(md) : "# Benchmarks\n\n" + begin + "\n" + end + "\n";

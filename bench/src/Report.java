@@ -61,7 +61,7 @@ final class Report {
                     fmt(r.service.throughput, 0), fmt(r.service.p50, 2), fmt(r.service.p99, 2), fmt(ratio, 2),
                     Double.isNaN(r.op.target) ? "-" : ">= " + fmt(r.op.target, 2), verdict));
         }
-        b.append("\n![service / pgbench throughput](").append(Bench.settings.updateDocs ? "bench/results/ratios.svg" : "ratios.svg").append(")\n");
+        b.append("\n![service / pgbench throughput](").append(Bench.settings.updateDocs ? "../bench/results/ratios.svg" : "ratios.svg").append(")\n");
         if (!sharedRows.isEmpty()) {
             b.append("\n### The same operations with every process on every CPU (shared pass, for comparison)\n\n");
             b.append("PostgreSQL, the warm service and the load generator moved onto all CPUs, as in the runs before the split layout: "

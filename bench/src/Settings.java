@@ -41,7 +41,7 @@ final class Settings {
                 case "--profile" -> s.profile = true;
                 case "--build" -> s.build = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: bench/run.sh [--smoke] [--profile] [--build]   (see BENCHMARKS.md for the BENCH_* settings)");
+                    System.out.println("usage: bench/run.sh [--smoke] [--profile] [--build]   (see docs/BENCHMARKS.md for the BENCH_* settings)");
                     System.exit(0);
                 }
                 default -> throw new Failure("unknown argument " + arg + " (usage: bench/run.sh [--smoke] [--profile] [--build])");

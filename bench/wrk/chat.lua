@@ -1,4 +1,4 @@
--- wrk script of the chat-sessions benchmark (bench/run.sh drives it; see BENCHMARKS.md).
+-- wrk script of the chat-sessions benchmark (bench/run.sh drives it; see docs/BENCHMARKS.md).
 --
 --   wrk -t2 -c64 -d15s -s bench/wrk/chat.lua http://127.0.0.1:PORT -- OP SESSIONS USERS BODIES [RATE_PER_THREAD [READ_QUERY]]
 --

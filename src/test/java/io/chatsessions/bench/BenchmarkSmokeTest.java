@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Runs `bench/run.sh --smoke` (tiny data, 1 s per measurement, every code path of the full benchmark), so the
- * benchmark cannot rot. The full benchmark is not part of the build: see BENCHMARKS.md.
+ * benchmark cannot rot. The full benchmark is not part of the build: see docs/BENCHMARKS.md.
  * <p>
  * Surefire runs before `package`, so the service is not started from target/chat-sessions.jar but from this test's
  * classpath (target/classes and the dependencies), through BENCH_JAVA_CMD. Skipped, with the reason, when wrk,
