@@ -13,6 +13,10 @@ import java.util.stream.Stream;
 
 /** The benchmark's own PostgreSQL: a fresh cluster under the work directory, configured for the run, and psql against it. */
 final class Postgres {
+    static final String DB = "chat_bench";
+    static final String DB_USER = "bench";
+    static final String DB_PASSWORD = "bench";
+
     final Path data;
     final int port;
     final Path bin;
@@ -76,7 +80,7 @@ final class Postgres {
                 "--auth-host=md5", "--auth-local=peer", "--no-locale", "-E", "UTF8", "--no-sync"), Map.of(), 120);
         String conf = """
 
-                # chat-sessions benchmark (bench/Bench.java): the same server serves pgbench and the service
+                # chat-sessions benchmark (bench/run.sh): the same server serves pgbench and the service
                 listen_addresses = '127.0.0.1'
                 port = %d
                 unix_socket_directories = ''
@@ -143,10 +147,6 @@ final class Postgres {
             System.out.println("could not remove " + data + ": " + e.getMessage());
         }
     }
-
-    static final String DB = "chat_bench";
-    static final String DB_USER = "bench";
-    static final String DB_PASSWORD = "bench";
 
     /** BENCH_WORK_DIR/pgdata, unless the server's user (postgres, when running as root) cannot reach it: then a temp dir. */
     static Path pgDataDir() throws Exception {

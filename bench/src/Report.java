@@ -21,6 +21,23 @@ final class Report {
     static String render(Data d, List<Row> rows, List<Row> sharedRows, Measure paced, List<ScaleCase> scale, long hwmKb, long rssKb, int poolTimeouts,
                          String profile) throws Exception {
         StringBuilder b = new StringBuilder();
+        header(b, d, sharedRows);
+        throughput(b, rows, sharedRows);
+        List<Row> all = new ArrayList<>(rows);
+        all.addAll(sharedRows);
+        resources(b, all, hwmKb, rssKb, poolTimeouts);
+        cpuByThread(b, all);
+        errors(b, all, scale, paced);
+        pacedMix(b, rows, paced);
+        scaleCheck(b, scale);
+        if (profile != null) {
+            b.append("\n### Profile of the service (JFR, settings=profile; separate runs after the measurements)\n").append(profile);
+        }
+        return b.toString();
+    }
+
+    /** What was run, where, on what data, and how each measurement was taken. */
+    static void header(StringBuilder b, Data d, List<Row> sharedRows) throws Exception {
         String when = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC).format(Instant.now());
         String conns = Bench.settings.connections.stream().map(String::valueOf).collect(Collectors.joining(" and "));
         b.append(String.format(Bench.FIRST_LINE, Cpus.layoutPhrase(), conns, Bench.settings.smoke ? " [SMOKE RUN: tiny data, 1 s per measurement, figures meaningless]" : "")).append("\n\n");
@@ -49,7 +66,10 @@ final class Report {
                 d.userCount, d.sessionCount, d.messageCount, d.messagesSize, d.databaseSize, d.loadSeconds));
         b.append(String.format(Locale.ROOT, "- each measurement %d s after a CHECKPOINT, pgbench first, then the service (wrk -t%d, pgbench -j%d -M prepared); "
                 + "service warm-up before measuring: %s%n", Bench.settings.duration, Bench.settings.threads, Bench.settings.threads, d.warmup));
+    }
 
+    /** Service vs pgbench per operation and connection count, the plot, and the shared pass. */
+    static void throughput(StringBuilder b, List<Row> rows, List<Row> sharedRows) {
         b.append("\n### Throughput and latency: service vs pgbench, same SQL, same number of connections\n\n");
         b.append("| operation | conns | pgbench tx/s | pgbench p50 / p99 ms | service req/s | service p50 / p99 ms | ratio | target | |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
@@ -76,9 +96,10 @@ final class Report {
                         Double.isNaN(r.op.target) ? "-" : "(>= " + fmt(r.op.target, 2) + ")"));
             }
         }
-        List<Row> all = new ArrayList<>(rows);
-        all.addAll(sharedRows);
+    }
 
+    /** CPU per 1,000 requests on each side, how busy the machine was, RSS, errors and pool-acquire timeouts. */
+    static void resources(StringBuilder b, List<Row> all, long hwmKb, long rssKb, int poolTimeouts) {
         b.append("\n### Resources per run (CPU seconds per 1,000 requests or transactions)\n\n");
         b.append("| operation | conns | service CPU | PostgreSQL CPU, service run / pgbench run | wrk / pgbench CPU | machine busy %, service run / pgbench run | of which outside the benchmark's processes %, service run / pgbench run | service RSS MiB | errors (service / pgbench) | pool-acquire timeouts |\n");
         b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -98,6 +119,10 @@ final class Report {
         }
         b.append(String.format(Locale.ROOT, "%nService peak RSS (VmHWM): **%s MiB**; RSS at the end: %s MiB. Pool-acquire timeouts in the service's log over the whole run: **%d**.%n",
                 fmt(hwmKb / 1024.0, 0), fmt(rssKb / 1024.0, 0), poolTimeouts));
+    }
+
+    /** The service's CPU by thread group, per run. */
+    static void cpuByThread(StringBuilder b, List<Row> all) {
         b.append("\n### Where the service's CPU goes (share of its CPU time per run, by thread; from /proc/<pid>/task)\n\n");
         List<String> groups = new ArrayList<>();
         for (String[] g : Procfs.THREAD_GROUPS) {
@@ -120,7 +145,10 @@ final class Report {
             }
             b.append('\n');
         }
+    }
 
+    /** Every measurement that had errors, with what went wrong (nothing when there were none). */
+    static void errors(StringBuilder b, List<Row> all, List<ScaleCase> scale, Measure paced) {
         List<String> errors = new ArrayList<>();
         for (Row r : all) {
             for (Measure m : List.of(r.pgbench, r.service)) {
@@ -142,7 +170,10 @@ final class Report {
         if (!errors.isEmpty()) {
             b.append("\nErrors:\n").append(String.join("\n", errors)).append('\n');
         }
+    }
 
+    /** p99 of the mix paced to 70% of the service's peak. */
+    static void pacedMix(StringBuilder b, List<Row> rows, Measure paced) {
         b.append("\n### p99 at 70% of the service's peak throughput (mix, open-loop pacing)\n\n");
         if (paced == null) {
             b.append("not measured (the mix was not run)\n");
@@ -154,7 +185,10 @@ final class Report {
                     fmt(offered, 0), fmt(paced.throughput, 0), paced.connections, fmt(paced.p50, 2), fmt(paced.p99, 2),
                     paced.errors, paced.poolTimeouts, met ? "met" : "**missed**"));
         }
+    }
 
+    /** Latency against history size, the flatness verdicts, and the plans. */
+    static void scaleCheck(StringBuilder b, List<ScaleCase> scale) {
         b.append("\n### Scale check: latency vs history size (one connection)\n\n");
         b.append("| query | pgbench p50 / p99 ms | service p50 / p99 ms | service p50 vs smallest | pgbench tx / service req | errors (service / pgbench) |\n|---|---:|---:|---:|---:|---:|\n");
         // Each group (operation and page size) is compared with its own smallest history.
@@ -202,10 +236,6 @@ final class Report {
                 b.append("\n").append(c.title).append(":\n\n```\n").append(c.explain).append("\n```\n");
             }
         }
-        if (profile != null) {
-            b.append("\n### Profile of the service (JFR, settings=profile; separate runs after the measurements)\n").append(profile);
-        }
-        return b.toString();
     }
 
     static double nz(double v) {
