@@ -22,8 +22,16 @@ javac="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
 command -v "$java" >/dev/null 2>&1 || { echo "bench/run.sh: no java on PATH (set JAVA_HOME)" >&2; exit 2; }
 command -v "$javac" >/dev/null 2>&1 || { echo "bench/run.sh: no javac (a JDK is needed, not a JRE: set JAVA_HOME)" >&2; exit 2; }
 # The driver is a small Java program in bench/src (JDK only, no dependencies, one idea per file; Bench.java runs the
-# steps). Compiled afresh on every run, so what runs is always what bench/src says.
-classes=target/bench-driver
-rm -rf "$classes"
-"$javac" -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 -encoding UTF-8 -d "$classes" bench/src/*.java
+# steps). Its classes go to a directory named by a digest of the sources and the compiler, so what runs is always
+# what bench/src says, an unchanged driver is not compiled again, and two runs at once never replace each other's.
+sources=(bench/src/*.java)
+digest=$({ "$javac" -version 2>&1; cat "${sources[@]}"; } | sha256sum | cut -c1-16)
+classes="target/bench-driver/$digest"
+if [ ! -f "$classes/Bench.class" ]; then
+  mkdir -p target/bench-driver
+  compiling=$(mktemp -d target/bench-driver/.compiling.XXXXXX) && chmod 755 "$compiling"
+  "$javac" -J-XX:+UseSerialGC -J-XX:TieredStopAtLevel=1 --release 17 -encoding UTF-8 -d "$compiling" "${sources[@]}" \
+    || { rm -rf "$compiling"; echo "bench/run.sh: the driver (bench/src) does not compile" >&2; exit 2; }
+  mv -T "$compiling" "$classes" 2>/dev/null || rm -rf "$compiling" # another run compiled the same sources meanwhile
+fi
 exec "$java" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss1m -Xmx256m -cp "$classes" Bench "$@"
