@@ -3,7 +3,7 @@ package io.chatsessions.message;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chatsessions.json.JsonOutput;
 import io.chatsessions.json.Text;
-import io.chatsessions.web.Timestamps;
+import io.chatsessions.json.Timestamps;
 import io.netty.buffer.ByteBuf;
 import jakarta.inject.Singleton;
 

@@ -1,7 +1,7 @@
 package io.chatsessions.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.chatsessions.web.Timestamps;
+import io.chatsessions.json.Timestamps;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;

@@ -2,7 +2,7 @@ package io.chatsessions.session;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chatsessions.json.JsonOutput;
-import io.chatsessions.web.Timestamps;
+import io.chatsessions.json.Timestamps;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
