@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Writes message responses straight from rows, {@code sources} and {@code metadata} copied raw (see
- * {@link JsonOutput}). The shape is {@link MessageResponse}'s; MessageJsonTest holds the two together.
+ * {@link JsonOutput}). The shape is {@link MessageView}'s; MessageJsonTest holds the two together.
  */
 @Singleton
 public class MessageJson {

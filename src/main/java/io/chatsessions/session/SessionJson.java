@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Writes session responses straight from rows, {@code metadata} copied raw (see {@link JsonOutput}). The shapes are
- * {@link SessionResponse}'s and {@link SessionPage}'s; SessionJsonTest holds them together.
+ * {@link SessionView}'s and {@link SessionView.Page}'s; SessionJsonTest holds them together.
  */
 @Singleton
 public class SessionJson {

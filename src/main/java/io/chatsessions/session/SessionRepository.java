@@ -1,6 +1,7 @@
 package io.chatsessions.session;
 
 import io.chatsessions.db.Rows;
+import io.chatsessions.db.UuidV7;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
@@ -50,10 +51,11 @@ public class SessionRepository {
 
     private static final String DELETE = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
 
-    public Mono<Session> insert(Connection connection, UUID id, String userId, NewSession session) {
-        Statement statement = connection.createStatement(INSERT).bind(0, id).bind(1, userId);
+    /** The new session; its id is minted here (UUIDv7). */
+    public Mono<Session> insert(Connection connection, String userId, SessionInput session) {
+        Statement statement = connection.createStatement(INSERT).bind(0, UuidV7.next()).bind(1, userId);
         Rows.bindNullable(statement, 2, session.title(), String.class);
-        Rows.bindJson(statement, 3, session.metadataJson());
+        Rows.bindJson(statement, 3, session.metadata());
         statement.bind(4, session.archived());
         return one(statement);
     }
@@ -76,11 +78,11 @@ public class SessionRepository {
     }
 
     /** The updated session, or empty when it is not the user's. */
-    public Mono<Session> update(Connection connection, UUID id, String userId, String title, String metadataJson, boolean archived) {
-        Statement statement = connection.createStatement(UPDATE).bind(0, id).bind(1, userId);
-        Rows.bindNullable(statement, 2, title, String.class);
-        Rows.bindJson(statement, 3, metadataJson);
-        statement.bind(4, archived);
+    public Mono<Session> update(Connection connection, String userId, Session changed) {
+        Statement statement = connection.createStatement(UPDATE).bind(0, changed.id()).bind(1, userId);
+        Rows.bindNullable(statement, 2, changed.title(), String.class);
+        Rows.bindJson(statement, 3, changed.metadataJson());
+        statement.bind(4, changed.archived());
         return one(statement);
     }
 
