@@ -53,11 +53,8 @@ public class SessionRepository {
 
     /** The new session; its id is minted here (UUIDv7). */
     public Mono<Session> insert(Connection connection, String userId, SessionInput session) {
-        Statement statement = connection.createStatement(INSERT).bind(0, UuidV7.next()).bind(1, userId);
-        Rows.bindNullable(statement, 2, session.title(), String.class);
-        Rows.bindJson(statement, 3, session.metadata());
-        statement.bind(4, session.archived());
-        return one(statement);
+        return one(writable(connection.createStatement(INSERT).bind(0, UuidV7.next()).bind(1, userId),
+                session.title(), session.metadata(), session.archived()));
     }
 
     public Mono<Session> find(Connection connection, UUID id, String userId) {
@@ -79,17 +76,21 @@ public class SessionRepository {
 
     /** The updated session, or empty when it is not the user's. */
     public Mono<Session> update(Connection connection, String userId, Session changed) {
-        Statement statement = connection.createStatement(UPDATE).bind(0, changed.id()).bind(1, userId);
-        Rows.bindNullable(statement, 2, changed.title(), String.class);
-        Rows.bindJson(statement, 3, changed.metadataJson());
-        statement.bind(4, changed.archived());
-        return one(statement);
+        return one(writable(connection.createStatement(UPDATE).bind(0, changed.id()).bind(1, userId),
+                changed.title(), changed.metadataJson(), changed.archived()));
     }
 
     public Mono<Long> delete(Connection connection, UUID id, String userId) {
         return Flux.from(connection.createStatement(DELETE).bind(0, id).bind(1, userId).execute())
                 .flatMap(result -> result.getRowsUpdated())
                 .reduce(0L, Long::sum);
+    }
+
+    /** INSERT and UPDATE take the writable fields as $3, $4, $5. */
+    private static Statement writable(Statement statement, String title, String metadataJson, boolean archived) {
+        Rows.bindNullable(statement, 2, title, String.class);
+        Rows.bindJson(statement, 3, metadataJson);
+        return statement.bind(4, archived);
     }
 
     private static Mono<Session> one(Statement statement) {
