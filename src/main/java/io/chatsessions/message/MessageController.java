@@ -60,8 +60,11 @@ public class MessageController {
                                              @Nullable @Body byte[] body) {
         UUID session = RequestParams.uuid(sessionId, "session_id");
         MessageInput message = MessageInput.parse(body, json, limits);
-        return service.append(user.getName(), session, List.of(message), IdempotentRequest.post(idempotencyKey, ApiPaths.messages(session), body),
-                        appended -> ApiResponses.created(ApiPaths.message(session, appended.get(0).id()), responses.one(appended.get(0))))
+        IdempotentRequest request = IdempotentRequest.post(idempotencyKey, ApiPaths.messages(session), body);
+        return service.append(user.getName(), session, List.of(message), request, appended -> {
+                    Message created = appended.get(0);
+                    return ApiResponses.created(ApiPaths.message(session, created.id()), responses.one(created));
+                })
                 .map(ApiResponses::stored);
     }
 
@@ -75,7 +78,8 @@ public class MessageController {
                                                   @Nullable @Body byte[] body) {
         UUID session = RequestParams.uuid(sessionId, "session_id");
         MessageInput.Batch batch = MessageInput.Batch.parse(body, json, limits);
-        return service.append(user.getName(), session, batch.messages(), IdempotentRequest.post(idempotencyKey, ApiPaths.messageBatch(session), body),
+        IdempotentRequest request = IdempotentRequest.post(idempotencyKey, ApiPaths.messageBatch(session), body);
+        return service.append(user.getName(), session, batch.messages(), request,
                         appended -> ApiResponses.created(responses.batch(appended)))
                 .map(ApiResponses::stored);
     }
