@@ -39,8 +39,9 @@ public class IdempotencyService {
     }
 
     /**
-     * Runs {@code write} once per key. Without a key the write runs on a plain connection (a single statement needs
-     * no explicit transaction).
+     * Runs {@code write} once per key. {@code write} ends in the rendered response (status, Location, body bytes),
+     * which is stored in the write's transaction, so a replay answers exactly what the first request got. Without a
+     * key the write runs on a plain connection (a single statement needs no explicit transaction).
      */
     public Mono<Replayable> execute(String userId, IdempotentRequest request, Function<Connection, Mono<StoredResponse>> write) {
         String key = request.key();
