@@ -6,6 +6,8 @@ import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.nio.charset.StandardCharsets;
+
 /** SQL for {@code idempotency_keys}. */
 @Singleton
 public class IdempotencyRepository {
@@ -55,7 +57,8 @@ public class IdempotencyRepository {
                 .flatMap(result -> result.map(row -> {
                     boolean completed = "completed".equals(Rows.text(row, "state"));
                     StoredResponse response = completed
-                            ? new StoredResponse(Rows.integer(row, "response_status"), Rows.text(row, "response_location"), Rows.text(row, "response_body"))
+                            ? new StoredResponse(Rows.integer(row, "response_status"), Rows.text(row, "response_location"),
+                                    Rows.text(row, "response_body").getBytes(StandardCharsets.UTF_8))
                             : null;
                     return new IdempotencyRecord(Rows.text(row, "request_hash"), completed, response);
                 }))
@@ -66,7 +69,8 @@ public class IdempotencyRepository {
         var statement = connection.createStatement(COMPLETE)
                 .bind(0, userId).bind(1, key).bind(2, response.status());
         Rows.bindNullable(statement, 3, response.location(), String.class);
-        statement.bind(4, response.body());
+        // the column is text: the body is UTF-8 JSON, so the bytes come back exactly as stored
+        statement.bind(4, new String(response.body(), StandardCharsets.UTF_8));
         return Flux.from(statement.execute()).flatMap(result -> result.getRowsUpdated()).reduce(0L, Long::sum);
     }
 

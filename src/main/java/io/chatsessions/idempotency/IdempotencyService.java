@@ -39,16 +39,17 @@ public class IdempotencyService {
     }
 
     /**
-     * Runs {@code write} once per key. Without a key the write runs on a plain connection (a single statement needs
-     * no explicit transaction).
+     * Runs {@code write} once per key. {@code write} ends in the rendered response (status, Location, body bytes),
+     * which is stored in the write's transaction, so a replay answers exactly what the first request got. Without a
+     * key the write runs on a plain connection (a single statement needs no explicit transaction).
      */
-    public Mono<Replayable> execute(String userId, String key, String method, String path, byte[] body,
-                                    Function<Connection, Mono<StoredResponse>> write) {
+    public Mono<Replayable> execute(String userId, IdempotentRequest request, Function<Connection, Mono<StoredResponse>> write) {
+        String key = request.key();
         if (key == null) {
             return database.withConnection(write::apply).map(response -> new Replayable(response, false));
         }
         validateKey(key);
-        String hash = requestHash(method, path, body);
+        String hash = requestHash(request.method(), request.path(), request.body());
         return database.withConnection(c -> keys.claim(c, userId, key, hash, ABANDONED_CLAIM_SECONDS))
                 .flatMap(claimed -> claimed
                         ? writeOnce(userId, key, write)

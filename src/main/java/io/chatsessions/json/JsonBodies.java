@@ -47,6 +47,30 @@ public class JsonBodies {
         }
     }
 
+    /**
+     * A free-form JSON object (metadata) as the text to store: checked by {@link JsonValues#check} and at most
+     * {@code maxBytes} serialized; null when it is no object or fails the checks (the text, with an error, when too large).
+     */
+    public String objectText(JsonNode value, String field, int maxDepth, int maxBytes, FieldErrors errors) {
+        if (!value.isObject()) {
+            errors.add(field, "must be an object");
+            return null;
+        }
+        if (!JsonValues.check(value, field, maxDepth, errors)) {
+            return null;
+        }
+        return sizedText(value, field, maxBytes, errors);
+    }
+
+    /** The tree as text, with an error when it takes more than {@code maxBytes} bytes. */
+    public String sizedText(JsonNode value, String field, int maxBytes, FieldErrors errors) {
+        String text = write(value);
+        if (Text.utf8Length(text) > maxBytes) {
+            errors.add(field, "must be at most " + maxBytes + " bytes serialized");
+        }
+        return text;
+    }
+
     public String write(JsonNode node) {
         try {
             return mapper.writeValueAsString(node);

@@ -3,7 +3,7 @@ package io.chatsessions.message;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chatsessions.json.JsonOutput;
 import io.chatsessions.json.Text;
-import io.chatsessions.web.Timestamps;
+import io.chatsessions.json.Timestamps;
 import io.netty.buffer.ByteBuf;
 import jakarta.inject.Singleton;
 
@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Writes message responses straight from rows, {@code sources} and {@code metadata} copied raw (see
- * {@link JsonOutput}). The shape is {@link MessageResponse}'s; MessageJsonTest holds the two together.
+ * {@link JsonOutput}). The shape is {@link MessageView}'s; MessageJsonTest holds the two together.
  */
 @Singleton
 public class MessageJson {

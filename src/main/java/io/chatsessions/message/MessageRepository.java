@@ -1,6 +1,7 @@
 package io.chatsessions.message;
 
 import io.chatsessions.db.Rows;
+import io.chatsessions.db.UuidV7;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
@@ -9,6 +10,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.ToLongFunction;
@@ -64,7 +66,11 @@ public class MessageRepository {
               JOIN sessions s ON s.id = m.session_id
              WHERE m.id = $1 AND m.session_id = $2 AND s.user_id = $3""";
 
-    public Flux<Message> append(Connection connection, UUID sessionId, String userId, List<NewMessage> messages) {
+    /**
+     * The appended messages in seq order, or empty when the session is not the caller's. Ids are minted here
+     * (UUIDv7, so they sort by time like seqs).
+     */
+    public Mono<List<Message>> append(Connection connection, UUID sessionId, String userId, List<MessageInput> messages) {
         int n = messages.size();
         UUID[] ids = new UUID[n];
         String[] roles = new String[n];
@@ -75,21 +81,29 @@ public class MessageRepository {
         String[] queryTypes = new String[n];
         String[] metadata = new String[n];
         for (int i = 0; i < n; i++) {
-            NewMessage m = messages.get(i);
-            ids[i] = m.id();
+            MessageInput m = messages.get(i);
+            ids[i] = UuidV7.next();
             roles[i] = m.role();
             contents[i] = m.content();
-            sources[i] = m.sourcesJson();
+            sources[i] = m.sources();
             latencies[i] = m.latencyMs();
             topKs[i] = m.topK();
             queryTypes[i] = m.queryType();
-            metadata[i] = m.metadataJson();
+            metadata[i] = m.metadata();
         }
         Statement statement = connection.createStatement(APPEND)
                 .bind(0, sessionId).bind(1, userId).bind(2, n)
                 .bind(3, ids).bind(4, roles).bind(5, contents).bind(6, sources)
                 .bind(7, latencies).bind(8, topKs).bind(9, queryTypes).bind(10, metadata);
-        return Flux.from(statement.execute()).flatMap(result -> result.map(row -> map(row, 0)));
+        return Flux.from(statement.execute()).flatMap(result -> result.map(row -> map(row, 0)))
+                .collectList()
+                .filter(rows -> !rows.isEmpty())
+                .map(rows -> {
+                    if (rows.size() > 1) {
+                        rows.sort(Comparator.comparingInt(Message::seq));
+                    }
+                    return rows;
+                });
     }
 
     public enum Direction { NEWEST, BEFORE, AFTER }

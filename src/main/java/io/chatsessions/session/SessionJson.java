@@ -2,7 +2,7 @@ package io.chatsessions.session;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chatsessions.json.JsonOutput;
-import io.chatsessions.web.Timestamps;
+import io.chatsessions.json.Timestamps;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * Writes session responses straight from rows, {@code metadata} copied raw (see {@link JsonOutput}). The shapes are
- * {@link SessionResponse}'s and {@link SessionPage}'s; SessionJsonTest holds them together.
+ * {@link SessionView}'s and {@link SessionView.Page}'s; SessionJsonTest holds them together.
  */
 @Singleton
 public class SessionJson {

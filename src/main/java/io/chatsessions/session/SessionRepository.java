@@ -1,6 +1,7 @@
 package io.chatsessions.session;
 
 import io.chatsessions.db.Rows;
+import io.chatsessions.db.UuidV7;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
@@ -50,12 +51,10 @@ public class SessionRepository {
 
     private static final String DELETE = "DELETE FROM sessions WHERE id = $1 AND user_id = $2";
 
-    public Mono<Session> insert(Connection connection, UUID id, String userId, NewSession session) {
-        Statement statement = connection.createStatement(INSERT).bind(0, id).bind(1, userId);
-        Rows.bindNullable(statement, 2, session.title(), String.class);
-        Rows.bindJson(statement, 3, session.metadataJson());
-        statement.bind(4, session.archived());
-        return one(statement);
+    /** The new session; its id is minted here (UUIDv7). */
+    public Mono<Session> insert(Connection connection, String userId, SessionInput session) {
+        return one(writable(connection.createStatement(INSERT).bind(0, UuidV7.next()).bind(1, userId),
+                session.title(), session.metadata(), session.archived()));
     }
 
     public Mono<Session> find(Connection connection, UUID id, String userId) {
@@ -76,18 +75,22 @@ public class SessionRepository {
     }
 
     /** The updated session, or empty when it is not the user's. */
-    public Mono<Session> update(Connection connection, UUID id, String userId, String title, String metadataJson, boolean archived) {
-        Statement statement = connection.createStatement(UPDATE).bind(0, id).bind(1, userId);
-        Rows.bindNullable(statement, 2, title, String.class);
-        Rows.bindJson(statement, 3, metadataJson);
-        statement.bind(4, archived);
-        return one(statement);
+    public Mono<Session> update(Connection connection, String userId, Session changed) {
+        return one(writable(connection.createStatement(UPDATE).bind(0, changed.id()).bind(1, userId),
+                changed.title(), changed.metadataJson(), changed.archived()));
     }
 
     public Mono<Long> delete(Connection connection, UUID id, String userId) {
         return Flux.from(connection.createStatement(DELETE).bind(0, id).bind(1, userId).execute())
                 .flatMap(result -> result.getRowsUpdated())
                 .reduce(0L, Long::sum);
+    }
+
+    /** INSERT and UPDATE take the writable fields as $3, $4, $5. */
+    private static Statement writable(Statement statement, String title, String metadataJson, boolean archived) {
+        Rows.bindNullable(statement, 2, title, String.class);
+        Rows.bindJson(statement, 3, metadataJson);
+        return statement.bind(4, archived);
     }
 
     private static Mono<Session> one(Statement statement) {

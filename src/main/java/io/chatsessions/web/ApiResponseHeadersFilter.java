@@ -11,7 +11,7 @@ import io.micronaut.http.annotation.ServerFilter;
  * cache ({@code no-store}) or sniffed into another type ({@code nosniff}). Ordered right after {@link RequestIdFilter},
  * before security and the rate limit, so their 401 and 429 answers get the headers too.
  */
-@ServerFilter("/api/**")
+@ServerFilter(ApiPaths.ALL)
 public class ApiResponseHeadersFilter implements Ordered {
 
     static final String NO_STORE = "no-store";

@@ -1,6 +1,7 @@
 package io.chatsessions.web;
 
 import io.chatsessions.error.ProblemException;
+import io.chatsessions.json.Timestamps;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.chatsessions.web;
+package io.chatsessions.json;
 
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;

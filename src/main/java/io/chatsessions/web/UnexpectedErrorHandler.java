@@ -1,7 +1,11 @@
-package io.chatsessions.error;
+package io.chatsessions.web;
 
 import io.chatsessions.db.DatabaseErrors;
-import io.chatsessions.web.RequestIdFilter;
+import io.chatsessions.error.Problem;
+import io.chatsessions.error.ProblemException;
+import io.chatsessions.error.ProblemExceptionHandler;
+import io.chatsessions.error.ProblemResponses;
+import io.chatsessions.error.ProblemType;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.server.exceptions.ExceptionHandler;

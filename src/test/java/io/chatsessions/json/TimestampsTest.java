@@ -1,4 +1,4 @@
-package io.chatsessions.web;
+package io.chatsessions.json;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,0 @@
-package io.chatsessions.session;
-
-/** A validated create-session request. */
-public record NewSession(String title, String metadataJson, boolean archived) {
-}

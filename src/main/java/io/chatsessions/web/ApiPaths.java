@@ -1,0 +1,32 @@
+package io.chatsessions.web;
+
+import java.util.UUID;
+
+/** Every path of the API, in one place: the controllers' routes and the URLs the service hands out (Location). */
+public final class ApiPaths {
+
+    /** What the API-wide filters match. */
+    public static final String ALL = "/api/**";
+    public static final String SESSIONS = "/api/v1/sessions";
+    /** The route prefix of a session's sub-resources (messages). */
+    public static final String SESSION = SESSIONS + "/{sessionId}";
+
+    private ApiPaths() {
+    }
+
+    public static String session(UUID id) {
+        return SESSIONS + "/" + id;
+    }
+
+    public static String messages(UUID sessionId) {
+        return session(sessionId) + "/messages";
+    }
+
+    public static String messageBatch(UUID sessionId) {
+        return messages(sessionId) + ":batch";
+    }
+
+    public static String message(UUID sessionId, UUID id) {
+        return messages(sessionId) + "/" + id;
+    }
+}
