@@ -11,6 +11,6 @@ import java.util.Map;
 @Schema(name = "SessionWrite", description = "Writable session fields; unknown or read-only fields are rejected with 400")
 record SessionWriteSchema(
         @Schema(nullable = true, maxLength = 200, description = "At most 200 characters; null clears it") String title,
-        @Schema(description = "Any JSON object, at most 16 KiB serialized; PATCH merges it per RFC 7396") Map<String, Object> metadata,
+        @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "Any JSON object, at most {limits.maxMetadataBytes} bytes serialized; PATCH merges it per RFC 7396") Map<String, Object> metadata,
         @Schema(defaultValue = "false") Boolean archived) {
 }
