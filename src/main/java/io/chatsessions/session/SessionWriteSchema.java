@@ -12,5 +12,5 @@ import java.util.Map;
 record SessionWriteSchema(
         @Schema(nullable = true, maxLength = 200, description = "At most 200 characters; null clears it") String title,
         @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, description = "Any JSON object, at most {limits.maxMetadataBytes} bytes serialized; PATCH merges it per RFC 7396") Map<String, Object> metadata,
-        @Schema(defaultValue = "false") Boolean archived) {
+        @Schema(description = "false when omitted on create") Boolean archived) {
 }
