@@ -26,6 +26,9 @@ final class OpenApiTools {
 
     static synchronized void install() throws IOException, InterruptedException {
         Assumptions.assumeTrue(onPath("node") && onPath("npm"), "skipped: node/npm not installed (needed for the OpenAPI tools from npm)");
+        Result version = run(List.of("node", "-p", "process.versions.node"), ROOT, Map.of(), 1);
+        Assumptions.assumeTrue(atLeast(version.output().trim(), 20, 19), "skipped: Node.js " + version.output().trim()
+                + " is older than 20.19, which Redocly CLI needs");
         Result install = run(List.of("bash", ROOT.resolve("reliability/openapi/install-tools.sh").toString()), ROOT, Map.of(), 10);
         Assumptions.assumeTrue(install.status() == 0, "skipped: could not install the OpenAPI tools from npm: " + install.output());
     }
@@ -48,6 +51,16 @@ final class OpenApiTools {
             throw new AssertionError(command + " did not finish within " + minutes + " minutes");
         }
         return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static boolean atLeast(String version, int major, int minor) {
+        String[] parts = version.split("\\.");
+        try {
+            int actualMajor = Integer.parseInt(parts[0]);
+            return actualMajor > major || actualMajor == major && parts.length > 1 && Integer.parseInt(parts[1]) >= minor;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     static boolean onPath(String name) {
