@@ -40,10 +40,11 @@ public class MessageController {
         this.limits = limits;
     }
 
-    @Operation(summary = "Append one message; seq is assigned by the service. Honours Idempotency-Key.")
+    @Operation(operationId = "appendMessage", summary = "Append one message; seq is assigned by the service. Honours Idempotency-Key.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageWriteSchema.class)))
     @ApiResponse(responseCode = "201", description = "Appended; or, for a reused Idempotency-Key, the stored first response",
-            headers = {@Header(name = "Location", ref = "#/components/headers/Location"), @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
+            headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
+                    @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageResponse.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
@@ -56,14 +57,20 @@ public class MessageController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Post("/messages")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Mono<HttpResponse<String>> append(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String sessionId,
-                                             @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request gets the first response again and writes nothing", schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$")) @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
-                                             @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<String>> append(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request replays the first response",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$"))
+            @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
+            @Nullable @Body byte[] body) {
         return service.appendOne(user.getName(), RequestParams.uuid(sessionId, "session_id"), idempotencyKey, body)
                 .map(ApiResponses::stored);
     }
 
-    @Operation(summary = "Append 1 to {limits.maxBatchMessages} messages atomically, consecutive seqs in the given order. Honours Idempotency-Key.")
+    @Operation(operationId = "appendMessages",
+            summary = "Append 1 to {limits.maxBatchMessages} messages atomically, consecutive seqs in the given order. Honours Idempotency-Key.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageWriteSchema.BatchSchema.class)))
     @ApiResponse(responseCode = "201", description = "Appended, in the given order; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
@@ -79,14 +86,19 @@ public class MessageController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Post("/messages:batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Mono<HttpResponse<String>> appendBatch(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String sessionId,
-                                                  @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request gets the first response again and writes nothing", schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$")) @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
-                                                  @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<String>> appendBatch(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request replays the first response",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$"))
+            @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
+            @Nullable @Body byte[] body) {
         return service.appendBatch(user.getName(), RequestParams.uuid(sessionId, "session_id"), idempotencyKey, body)
                 .map(ApiResponses::stored);
     }
 
-    @Operation(summary = "A page of messages in ascending seq: the newest, or those just before/after a seq",
+    @Operation(operationId = "listMessages", summary = "A page of messages in ascending seq: the newest, or those just before/after a seq",
             description = "At most `limit` messages, and at most 8 MiB of response JSON (CHAT_LIMITS_MAX_PAGE_BYTES): a page "
                     + "that would grow past that budget stops before the message that would cross it (it always holds at "
                     + "least one) and answers has_more: true even when fewer than `limit` messages came back. Page on with "
@@ -100,16 +112,23 @@ public class MessageController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/messages", produces = MediaType.APPLICATION_JSON)
-    public Mono<ByteBuf> page(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String sessionId,
-                                  @Parameter(description = "Page size (at most {limits.maxMessagePage}, CHAT_LIMITS_MAX_MESSAGE_PAGE)", schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50")) @Nullable @QueryValue String limit,
-                                  @Parameter(description = "Messages just below this seq", schema = @Schema(type = "integer", minimum = "1")) @Nullable @QueryValue("before_seq") String beforeSeq,
-                                  @Parameter(description = "Messages just above this seq", schema = @Schema(type = "integer", minimum = "1")) @Nullable @QueryValue("after_seq") String afterSeq) {
+    public Mono<ByteBuf> page(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(description = "Page size (at most {limits.maxMessagePage}, CHAT_LIMITS_MAX_MESSAGE_PAGE)",
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
+            @Nullable @QueryValue String limit,
+            @Parameter(description = "Messages just below this seq", schema = @Schema(type = "integer", minimum = "1"))
+            @Nullable @QueryValue("before_seq") String beforeSeq,
+            @Parameter(description = "Messages just above this seq", schema = @Schema(type = "integer", minimum = "1"))
+            @Nullable @QueryValue("after_seq") String afterSeq) {
         return service.page(user.getName(), RequestParams.uuid(sessionId, "session_id"),
                 RequestParams.seq(beforeSeq, "before_seq"), RequestParams.seq(afterSeq, "after_seq"),
                 RequestParams.limit(limit, limits.defaultMessagePage(), limits.maxMessagePage()));
     }
 
-    @Operation(summary = "Get one message")
+    @Operation(operationId = "getMessage", summary = "Get one message")
     @ApiResponse(responseCode = "200", description = "The message",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageResponse.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
@@ -118,7 +137,12 @@ public class MessageController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/messages/{messageId}", produces = MediaType.APPLICATION_JSON)
-    public Mono<byte[]> get(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String sessionId, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String messageId) {
+    public Mono<byte[]> get(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String messageId) {
         return service.get(user.getName(), RequestParams.uuid(sessionId, "session_id"), RequestParams.uuid(messageId, "message_id"));
     }
 }

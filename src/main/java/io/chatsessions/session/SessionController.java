@@ -45,10 +45,12 @@ public class SessionController {
         this.limits = limits;
     }
 
-    @Operation(summary = "Create a session", description = "Body {title?, metadata?, archived?}; an empty body is fine. Honours Idempotency-Key.")
+    @Operation(operationId = "createSession",
+            summary = "Create a session", description = "Body {title?, metadata?, archived?}; an empty body is fine. Honours Idempotency-Key.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionWriteSchema.class)))
     @ApiResponse(responseCode = "201", description = "Created; or, for a reused Idempotency-Key, the stored first response",
-            headers = {@Header(name = "Location", ref = "#/components/headers/Location"), @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
+            headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
+                    @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionResponse.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
@@ -59,13 +61,16 @@ public class SessionController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Post
     @Consumes({MediaType.APPLICATION_JSON, MediaType.ALL})
-    public Mono<HttpResponse<String>> create(Authentication user,
-                                             @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request gets the first response again and writes nothing", schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$")) @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
-                                             @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<String>> create(
+            Authentication user,
+            @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request replays the first response",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$"))
+            @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
+            @Nullable @Body byte[] body) {
         return service.create(user.getName(), idempotencyKey, body).map(ApiResponses::stored);
     }
 
-    @Operation(summary = "List the caller's sessions, most recently updated first")
+    @Operation(operationId = "listSessions", summary = "List the caller's sessions, most recently updated first")
     @ApiResponse(responseCode = "200", description = "A page of sessions",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionPage.class)))
 
@@ -74,15 +79,20 @@ public class SessionController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(produces = MediaType.APPLICATION_JSON)
-    public Mono<byte[]> list(Authentication user,
-                                  @Parameter(description = "Page size (at most {limits.maxSessionPage}, CHAT_LIMITS_MAX_SESSION_PAGE)", schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20")) @Nullable @QueryValue String limit,
-                                  @Parameter(description = "`next_cursor` of the previous page", schema = @Schema(type = "string")) @Nullable @QueryValue String cursor,
-                                  @Parameter(description = "List archived sessions instead of active ones", schema = @Schema(type = "boolean", defaultValue = "false")) @Nullable @QueryValue String archived) {
+    public Mono<byte[]> list(
+            Authentication user,
+            @Parameter(description = "Page size (at most {limits.maxSessionPage}, CHAT_LIMITS_MAX_SESSION_PAGE)",
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20"))
+            @Nullable @QueryValue String limit,
+            @Parameter(description = "`next_cursor` of the previous page", schema = @Schema(type = "string"))
+            @Nullable @QueryValue String cursor,
+            @Parameter(description = "List archived sessions instead of active ones", schema = @Schema(type = "boolean", defaultValue = "false"))
+            @Nullable @QueryValue String archived) {
         int pageSize = RequestParams.limit(limit, limits.defaultSessionPage(), limits.maxSessionPage());
         return service.list(user.getName(), RequestParams.bool(archived, "archived", false), pageSize, SessionCursor.decode(cursor));
     }
 
-    @Operation(summary = "Get a session; its version is the ETag")
+    @Operation(operationId = "getSession", summary = "Get a session; its version is the ETag")
     @ApiResponse(responseCode = "200", description = "The session",
             headers = {@Header(name = "ETag", ref = "#/components/headers/ETag")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionResponse.class)))
@@ -92,11 +102,14 @@ public class SessionController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
-    public Mono<HttpResponse<byte[]>> get(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String id) {
+    public Mono<HttpResponse<byte[]>> get(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String id) {
         return service.get(user.getName(), RequestParams.uuid(id, "id")).map(this::withEtag);
     }
 
-    @Operation(summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
+    @Operation(operationId = "patchSession", summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
     @RequestBody(content = @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = SessionWriteSchema.class)))
     @ApiResponse(responseCode = "200", description = "The patched session",
             headers = {@Header(name = "ETag", ref = "#/components/headers/ETag")},
@@ -111,13 +124,17 @@ public class SessionController {
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Patch(value = "/{id}", produces = MediaType.APPLICATION_JSON)
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
-    public Mono<HttpResponse<byte[]>> patch(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
-                                                     @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the current one is 412", schema = @Schema(type = "string")) @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch,
-                                                     @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<byte[]>> patch(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String id,
+            @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the current one is 412", schema = @Schema(type = "string"))
+            @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch,
+            @Nullable @Body byte[] body) {
         return service.patch(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch), body).map(this::withEtag);
     }
 
-    @Operation(summary = "Delete a session and all its messages")
+    @Operation(operationId = "deleteSession", summary = "Delete a session and all its messages")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
@@ -126,8 +143,12 @@ public class SessionController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Delete("/{id}")
-    public Mono<HttpResponse<Void>> delete(Authentication user, @Parameter(schema = @Schema(type = "string", format = "uuid")) @PathVariable String id,
-                                           @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the current one is 412", schema = @Schema(type = "string")) @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch) {
+    public Mono<HttpResponse<Void>> delete(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String id,
+            @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the current one is 412", schema = @Schema(type = "string"))
+            @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.delete(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch))
                 .then(Mono.just(HttpResponse.noContent()));
     }
