@@ -57,6 +57,29 @@ class OpenApiLimitsTest {
         assertEquals(new Documented(1000, 3, 4, 7, 2, 9, 3), documented);
     }
 
+    @Test
+    void fixedLimitsAreDocumentedAsEnforced() {
+        ServedDocument document = ServedDocument.of(TestServer.url());
+        int titleMax = document.number("maxLength", SCHEMAS, "schemas", "SessionWrite", "properties", "title");
+        int topKMin = document.number("minimum", SCHEMAS, "schemas", "MessageWrite", "properties", "top_k");
+        int topKMax = document.number("maximum", SCHEMAS, "schemas", "MessageWrite", "properties", "top_k");
+        int latencyMin = document.number("minimum", SCHEMAS, "schemas", "MessageWrite", "properties", "latency_ms");
+        int keyMax = document.number("maxLength", "paths", "/api/v1/sessions", "post", "parameters", "name=Idempotency-Key", "schema");
+
+        Api api = Api.newUser();
+        api.post("/api/v1/sessions", "{\"title\":\"" + "t".repeat(titleMax) + "\"}").expect(201);
+        api.post("/api/v1/sessions", "{\"title\":\"" + "t".repeat(titleMax + 1) + "\"}").expect(400);
+        String messages = "/api/v1/sessions/" + api.createSession("{}") + "/messages";
+        api.post(messages, "{\"role\":\"assistant\",\"content\":\"a\",\"top_k\":" + topKMax + "}").expect(201);
+        api.post(messages, "{\"role\":\"assistant\",\"content\":\"a\",\"top_k\":" + (topKMax + 1) + "}").expect(400);
+        api.post(messages, "{\"role\":\"assistant\",\"content\":\"a\",\"top_k\":" + topKMin + "}").expect(201);
+        api.post(messages, "{\"role\":\"assistant\",\"content\":\"a\",\"top_k\":" + (topKMin - 1) + "}").expect(400);
+        api.post(messages, "{\"role\":\"assistant\",\"content\":\"a\",\"latency_ms\":" + latencyMin + "}").expect(201);
+        api.post(messages, "{\"role\":\"assistant\",\"content\":\"a\",\"latency_ms\":" + (latencyMin - 1) + "}").expect(400);
+        api.post("/api/v1/sessions", "{}", Map.of("Idempotency-Key", "k".repeat(keyMax))).expect(201);
+        api.post("/api/v1/sessions", "{}", Map.of("Idempotency-Key", "k".repeat(keyMax + 1))).expect(400);
+    }
+
     record Documented(int contentMaxLength, int sourcesMaxItems, int batchMaxItems, int sessionPageMaximum,
                       int sessionPageDefault, int messagePageMaximum, int messagePageDefault) {
     }
