@@ -3,23 +3,12 @@ package io.chatsessions;
 import io.chatsessions.auth.TokenCommand;
 import io.chatsessions.migration.MigrationCli;
 
-import io.swagger.v3.oas.annotations.OpenAPIDefinition;
-import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
-import io.swagger.v3.oas.annotations.info.Info;
-import io.swagger.v3.oas.annotations.security.SecurityRequirement;
-import io.swagger.v3.oas.annotations.security.SecurityScheme;
-
 import java.util.Arrays;
 
 /**
  * One jar, several commands: {@code serve} (the default), the schema commands, and {@code token}.
  * Each non-serving command prints what it did and exits with its status.
  */
-@OpenAPIDefinition(
-        info = @Info(title = "chat-sessions", version = "1.0.0",
-                description = "Chat sessions and messages of RAG chat frontends. Errors are RFC 9457 application/problem+json."),
-        security = @SecurityRequirement(name = "bearer"))
-@SecurityScheme(name = "bearer", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 public final class Application {
 
     private Application() {

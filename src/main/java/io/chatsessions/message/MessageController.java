@@ -14,7 +14,6 @@ import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -22,6 +21,8 @@ import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -50,14 +51,31 @@ public class MessageController {
         this.limits = limits;
     }
 
-    @Operation(summary = "Append one message; seq is assigned by the service. Honours Idempotency-Key.")
+    @Operation(operationId = "appendMessage", summary = "Append one message; seq is assigned by the service. Honours Idempotency-Key.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageInput.class)))
-    @ApiResponse(responseCode = "201", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @ApiResponse(responseCode = "201", description = "Appended; or, for a reused Idempotency-Key, the stored first response",
+            headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
+                    @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/IdempotencyKeyInUse")
+    @ApiResponse(responseCode = "413", ref = "#/components/responses/PayloadTooLarge")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyKeyReused")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Post("/messages")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Mono<HttpResponse<byte[]>> append(Authentication user, @PathVariable String sessionId,
-                                             @Nullable @Header("Idempotency-Key") String idempotencyKey,
-                                             @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<byte[]>> append(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request replays the first response",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$"))
+            @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
+            @Nullable @Body byte[] body) {
         UUID session = RequestParams.uuid(sessionId, "session_id");
         MessageInput message = MessageInput.parse(body, json, limits);
         IdempotentRequest request = IdempotentRequest.post(idempotencyKey, ApiPaths.messages(session), body);
@@ -68,14 +86,31 @@ public class MessageController {
                 .map(ApiResponses::stored);
     }
 
-    @Operation(summary = "Append 1..100 messages atomically, consecutive seqs in the given order. Honours Idempotency-Key.")
+    @Operation(operationId = "appendMessages",
+            summary = "Append 1 to {limits.maxBatchMessages} messages atomically, consecutive seqs in the given order. Honours Idempotency-Key.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageInput.Batch.class)))
-    @ApiResponse(responseCode = "201", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.Batch.class)))
+    @ApiResponse(responseCode = "201", description = "Appended, in the given order; or, for a reused Idempotency-Key, the stored first response",
+            headers = {@Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.Batch.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/IdempotencyKeyInUse")
+    @ApiResponse(responseCode = "413", ref = "#/components/responses/PayloadTooLarge")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyKeyReused")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Post("/messages:batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Mono<HttpResponse<byte[]>> appendBatch(Authentication user, @PathVariable String sessionId,
-                                                  @Nullable @Header("Idempotency-Key") String idempotencyKey,
-                                                  @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<byte[]>> appendBatch(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request replays the first response",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$"))
+            @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
+            @Nullable @Body byte[] body) {
         UUID session = RequestParams.uuid(sessionId, "session_id");
         MessageInput.Batch batch = MessageInput.Batch.parse(body, json, limits);
         IdempotentRequest request = IdempotentRequest.post(idempotencyKey, ApiPaths.messageBatch(session), body);
@@ -84,28 +119,52 @@ public class MessageController {
                 .map(ApiResponses::stored);
     }
 
-    @Operation(summary = "A page of messages in ascending seq: the newest, or those just before/after a seq",
+    @Operation(operationId = "listMessages", summary = "A page of messages in ascending seq: the newest, or those just before/after a seq",
             description = "At most `limit` messages, and at most 8 MiB of response JSON (CHAT_LIMITS_MAX_PAGE_BYTES): a page "
                     + "that would grow past that budget stops before the message that would cross it (it always holds at "
                     + "least one) and answers has_more: true even when fewer than `limit` messages came back. Page on with "
                     + "before_seq = the lowest seq returned (newest pages, before_seq) or after_seq = the highest (after_seq); "
                     + "each message then comes exactly once.")
-    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.Page.class)))
+    @ApiResponse(responseCode = "200", description = "A page of messages",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.Page.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/messages", produces = MediaType.APPLICATION_JSON)
-    public Mono<ByteBuf> page(Authentication user, @PathVariable String sessionId,
-                                  @Nullable @QueryValue String limit,
-                                  @Nullable @QueryValue("before_seq") String beforeSeq,
-                                  @Nullable @QueryValue("after_seq") String afterSeq) {
+    public Mono<ByteBuf> page(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(description = "Page size (at most {limits.maxMessagePage}, CHAT_LIMITS_MAX_MESSAGE_PAGE)",
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "200", defaultValue = "50"))
+            @Nullable @QueryValue String limit,
+            @Parameter(description = "Messages just below this seq", schema = @Schema(type = "integer", minimum = "1"))
+            @Nullable @QueryValue("before_seq") String beforeSeq,
+            @Parameter(description = "Messages just above this seq", schema = @Schema(type = "integer", minimum = "1"))
+            @Nullable @QueryValue("after_seq") String afterSeq) {
         return service.page(user.getName(), RequestParams.uuid(sessionId, "session_id"),
                 RequestParams.seq(beforeSeq, "before_seq"), RequestParams.seq(afterSeq, "after_seq"),
                 RequestParams.limit(limit, limits.defaultMessagePage(), limits.maxMessagePage()))
                 .map(page -> responses.page(page.ascending(), page.hasMore()));
     }
 
-    @Operation(summary = "Get one message")
-    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @Operation(operationId = "getMessage", summary = "Get one message")
+    @ApiResponse(responseCode = "200", description = "The message",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/messages/{messageId}", produces = MediaType.APPLICATION_JSON)
-    public Mono<byte[]> get(Authentication user, @PathVariable String sessionId, @PathVariable String messageId) {
+    public Mono<byte[]> get(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String messageId) {
         return service.get(user.getName(), RequestParams.uuid(sessionId, "session_id"), RequestParams.uuid(messageId, "message_id"))
                 .map(responses::one);
     }

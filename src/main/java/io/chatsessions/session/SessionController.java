@@ -16,7 +16,6 @@ import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Delete;
 import io.micronaut.http.annotation.Get;
-import io.micronaut.http.annotation.Header;
 import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
@@ -24,8 +23,9 @@ import io.micronaut.http.annotation.QueryValue;
 import io.micronaut.security.annotation.Secured;
 import io.micronaut.security.authentication.Authentication;
 import io.micronaut.security.rules.SecurityRule;
-import io.chatsessions.error.Problem;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.parameters.RequestBody;
@@ -53,62 +53,116 @@ public class SessionController {
         this.limits = limits;
     }
 
-    @Operation(summary = "Create a session", description = "Body {title?, metadata?, archived?}; an empty body is fine. Honours Idempotency-Key.")
+    @Operation(operationId = "createSession",
+            summary = "Create a session", description = "Body {title?, metadata?, archived?}; an empty body is fine. Honours Idempotency-Key.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionInput.class)))
-    @ApiResponse(responseCode = "201", description = "Created (or the replay of the first response for a reused Idempotency-Key)",
+    @ApiResponse(responseCode = "201", description = "Created; or, for a reused Idempotency-Key, the stored first response",
+            headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
+                    @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
-    @ApiResponse(responseCode = "400", content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @ApiResponse(responseCode = "409", description = "Same Idempotency-Key still in flight")
-    @ApiResponse(responseCode = "422", description = "Idempotency-Key reused with a different request")
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/IdempotencyKeyInUse")
+    @ApiResponse(responseCode = "413", ref = "#/components/responses/PayloadTooLarge")
+    @ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyKeyReused")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Post
     @Consumes({MediaType.APPLICATION_JSON, MediaType.ALL})
-    public Mono<HttpResponse<byte[]>> create(Authentication user,
-                                             @Nullable @Header("Idempotency-Key") String idempotencyKey,
-                                             @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<byte[]>> create(
+            Authentication user,
+            @Parameter(description = "1 to 255 printable ASCII characters; a retry with the same key and request replays the first response",
+                    schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[\\x20-\\x7E]{1,255}$"))
+            @Nullable @io.micronaut.http.annotation.Header("Idempotency-Key") String idempotencyKey,
+            @Nullable @Body byte[] body) {
         SessionInput session = SessionInput.parse(body, json, limits);
         return service.create(user.getName(), session, IdempotentRequest.post(idempotencyKey, ApiPaths.SESSIONS, body),
                         created -> ApiResponses.created(ApiPaths.session(created.id()), responses.one(created)))
                 .map(ApiResponses::stored);
     }
 
-    @Operation(summary = "List the caller's sessions, most recently updated first")
-    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.Page.class)))
+    @Operation(operationId = "listSessions", summary = "List the caller's sessions, most recently updated first")
+    @ApiResponse(responseCode = "200", description = "A page of sessions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.Page.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(produces = MediaType.APPLICATION_JSON)
-    public Mono<byte[]> list(Authentication user,
-                                  @Nullable @QueryValue String limit,
-                                  @Nullable @QueryValue String cursor,
-                                  @Nullable @QueryValue String archived) {
+    public Mono<byte[]> list(
+            Authentication user,
+            @Parameter(description = "Page size (at most {limits.maxSessionPage}, CHAT_LIMITS_MAX_SESSION_PAGE)",
+                    schema = @Schema(type = "integer", minimum = "1", maximum = "100", defaultValue = "20"))
+            @Nullable @QueryValue String limit,
+            @Parameter(description = "`next_cursor` of the previous page", schema = @Schema(type = "string"))
+            @Nullable @QueryValue String cursor,
+            @Parameter(description = "List archived sessions instead of active ones", schema = @Schema(type = "boolean", defaultValue = "false"))
+            @Nullable @QueryValue String archived) {
         int pageSize = RequestParams.limit(limit, limits.defaultSessionPage(), limits.maxSessionPage());
         return service.list(user.getName(), RequestParams.bool(archived, "archived", false), pageSize, SessionCursor.decode(cursor))
                 .map(page -> responses.page(page.items(), page.next() == null ? null : page.next().encode()));
     }
 
-    @Operation(summary = "Get a session; its version is the ETag")
-    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
+    @Operation(operationId = "getSession", summary = "Get a session; its version is the ETag")
+    @ApiResponse(responseCode = "200", description = "The session",
+            headers = {@Header(name = "ETag", ref = "#/components/headers/ETag")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/{id}", produces = MediaType.APPLICATION_JSON)
-    public Mono<HttpResponse<byte[]>> get(Authentication user, @PathVariable String id) {
+    public Mono<HttpResponse<byte[]>> get(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String id) {
         return service.get(user.getName(), RequestParams.uuid(id, "id")).map(this::withEtag);
     }
 
-    @Operation(summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
+    @Operation(operationId = "patchSession", summary = "Merge-patch title, metadata, archived (RFC 7396); If-Match gives 412 when stale")
     @RequestBody(content = @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = SessionPatch.class)))
-    @ApiResponse(responseCode = "200", content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
-    @ApiResponse(responseCode = "412", description = "If-Match does not match the current version")
+    @ApiResponse(responseCode = "200", description = "The patched session",
+            headers = {@Header(name = "ETag", ref = "#/components/headers/ETag")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "412", ref = "#/components/responses/PreconditionFailed")
+    @ApiResponse(responseCode = "413", ref = "#/components/responses/PayloadTooLarge")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Patch(value = "/{id}", produces = MediaType.APPLICATION_JSON)
     @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
-    public Mono<HttpResponse<byte[]>> patch(Authentication user, @PathVariable String id,
-                                                     @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch,
-                                                     @Nullable @Body byte[] body) {
+    public Mono<HttpResponse<byte[]>> patch(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String id,
+            @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the current one is 412", schema = @Schema(type = "string"))
+            @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch,
+            @Nullable @Body byte[] body) {
         UUID sessionId = RequestParams.uuid(id, "id");
         IfMatch precondition = IfMatch.parse(ifMatch);
         SessionPatch patch = SessionPatch.parse(body, json, limits);
         return service.patch(user.getName(), sessionId, precondition, patch).map(this::withEtag);
     }
 
-    @Operation(summary = "Delete a session and all its messages")
+    @Operation(operationId = "deleteSession", summary = "Delete a session and all its messages")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "412", ref = "#/components/responses/PreconditionFailed")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Delete("/{id}")
-    public Mono<HttpResponse<Void>> delete(Authentication user, @PathVariable String id,
-                                           @Nullable @Header(HttpHeaders.IF_MATCH) String ifMatch) {
+    public Mono<HttpResponse<Void>> delete(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String id,
+            @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the current one is 412", schema = @Schema(type = "string"))
+            @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch) {
         return service.delete(user.getName(), RequestParams.uuid(id, "id"), IfMatch.parse(ifMatch))
                 .then(Mono.just(HttpResponse.noContent()));
     }
