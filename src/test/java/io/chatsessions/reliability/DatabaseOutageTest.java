@@ -1,14 +1,14 @@
 package io.chatsessions.reliability;
 
+import io.chatsessions.testsupport.Api;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.migration.Migrations;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -72,16 +72,16 @@ class DatabaseOutageTest {
         List<String> sessions = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             String token = Servers.token("outage-" + UUID.randomUUID());
-            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"outage\"}", Map.of(), Duration.ofSeconds(10));
+            Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"outage\"}", Map.of(), Duration.ofSeconds(10));
             assertEquals(201, created.status(), created.describe());
             tokens.add(token);
             sessions.add(Json.parse(created.bytes()).get("id").asText());
         }
 
         AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<Outcome> requests = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Outcome> readiness = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Outcome> liveness = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Api.Response> requests = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Api.Response> readiness = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Api.Response> liveness = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < users * threadsPerUser; t++) {
@@ -92,7 +92,7 @@ class DatabaseOutageTest {
                 long n = 0;
                 while (running.get()) {
                     n++;
-                    Outcome outcome = switch ((int) (n % 3)) {
+                    Api.Response outcome = switch ((int) (n % 3)) {
                         case 0 -> http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
                                 "{\"role\":\"user\",\"content\":\"writer " + writer + " message " + n + "\"}", Map.of(), Duration.ofSeconds(20));
                         case 1 -> http.get(server.url("/api/v1/sessions/" + session), token, Duration.ofSeconds(20));
@@ -134,28 +134,28 @@ class DatabaseOutageTest {
         running.set(false);
         threads.forEach(t -> Threads.join(t, Duration.ofSeconds(60)));
 
-        List<Outcome> all = requests.stream().sorted(Comparator.comparingLong(Outcome::startNanos)).toList();
+        List<Api.Response> all = requests.stream().sorted(Comparator.comparingLong(Api.Response::startNanos)).toList();
         List<String> violations = new ArrayList<>();
 
         // Before the fault: a healthy service.
-        List<Outcome> before = all.stream().filter(o -> o.endNanos() < t0).toList();
+        List<Api.Response> before = all.stream().filter(o -> o.endNanos() < t0).toList();
         before.stream().filter(o -> !o.ok()).limit(3).forEach(o -> violations.add("before the outage: " + o.describe()));
 
         // Every answer in time; every failure a 503 with Retry-After (never a 500, a reset or a hang).
-        Outcome slowest = all.stream().max(Comparator.comparingLong(Outcome::latencyNanos)).orElseThrow();
+        Api.Response slowest = all.stream().max(Comparator.comparingLong(Api.Response::latencyNanos)).orElseThrow();
         if (slowest.latencyNanos() > ANSWER_WITHIN) {
             violations.add("a request took " + s(slowest.latencyNanos()) + " (limit 5 s), started " + s(slowest.startNanos() - t0)
                     + " after the fault: " + slowest.describe());
         }
-        List<Outcome> badFailures = all.stream().filter(o -> !o.ok() && !(o.status() == 503 && o.header("Retry-After") != null)).toList();
+        List<Api.Response> badFailures = all.stream().filter(o -> !o.ok() && !(o.status() == 503 && o.header("Retry-After") != null)).toList();
         badFailures.stream().limit(5).forEach(o -> violations.add("a failure that is not 503 + Retry-After, started "
                 + s(o.startNanos() - t0) + " after the fault: " + o.describe()));
 
-        List<Outcome> during = all.stream().filter(o -> o.startNanos() >= stopped && o.endNanos() <= restartBegan).toList();
+        List<Api.Response> during = all.stream().filter(o -> o.startNanos() >= stopped && o.endNanos() <= restartBegan).toList();
         long during503 = during.stream().filter(o -> o.status() == 503 && o.header("Retry-After") != null).count();
-        during.stream().filter(Outcome::ok).limit(3).forEach(o -> violations.add("a 2xx while the database was "
+        during.stream().filter(Api.Response::ok).limit(3).forEach(o -> violations.add("a 2xx while the database was "
                 + (fault == Fault.STOP ? "stopped" : "frozen") + " (stale cache or a lost write?): " + o.describe()));
-        long maxDuring = during.stream().mapToLong(Outcome::latencyNanos).max().orElse(0);
+        long maxDuring = during.stream().mapToLong(Api.Response::latencyNanos).max().orElse(0);
         if (during.isEmpty()) {
             violations.add("no request ran during the outage");
         }
@@ -179,22 +179,22 @@ class DatabaseOutageTest {
         if (readinessUp < 0 || readinessUp > RECOVER_WITHIN) {
             violations.add("readiness not 200 again within 15 s of the database's return (" + (readinessUp < 0 ? "never" : s(readinessUp)) + ")");
         }
-        long slowestProbe = readiness.stream().mapToLong(Outcome::latencyNanos).max().orElse(0);
+        long slowestProbe = readiness.stream().mapToLong(Api.Response::latencyNanos).max().orElse(0);
         if (slowestProbe > ANSWER_WITHIN) {
             violations.add("a readiness probe took " + s(slowestProbe));
         }
-        List<Outcome> badLiveness = liveness.stream().filter(o -> o.status() != 200).toList();
+        List<Api.Response> badLiveness = liveness.stream().filter(o -> o.status() != 200).toList();
         badLiveness.stream().limit(3).forEach(o -> violations.add("liveness not 200 at " + s(o.startNanos() - t0)
                 + " after the fault: " + o.describe()));
 
         // No acknowledged write lost; seqs stay 1..n.
-        Set<String> stored = Sql.rows(server.db(), "SELECT id::text FROM chat.messages").stream()
+        Set<String> stored = TestSql.rows(server.db(), "SELECT id::text FROM chat.messages").stream()
                 .map(r -> (String) r.get(0)).collect(Collectors.toSet());
         List<String> lost = acknowledged.stream().filter(id -> !stored.contains(id)).toList();
         if (!lost.isEmpty()) {
             violations.add(lost.size() + " acknowledged appends are not in the database, e.g. " + lost.get(0));
         }
-        violations.addAll(Sql.seqProblems(server.db()));
+        violations.addAll(TestSql.seqProblems(server.db()));
 
         Figures.report(scenario, "%d requests (%d during the outage, %d of them 503 + Retry-After); readiness 503 after %s; "
                         + "liveness 200 in %d/%d probes; max request latency during the outage %s (overall %s); "
@@ -209,9 +209,9 @@ class DatabaseOutageTest {
     }
 
     /** The start time of the first request after which (inclusive) every request succeeded; -1 if the last one failed. */
-    private static long recoveredAt(List<Outcome> byStart, long t1) {
+    private static long recoveredAt(List<Api.Response> byStart, long t1) {
         long candidate = -1;
-        for (Outcome o : byStart) {
+        for (Api.Response o : byStart) {
             if (o.startNanos() < t1 && o.ok()) {
                 continue;
             }
