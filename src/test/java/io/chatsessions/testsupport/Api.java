@@ -83,6 +83,9 @@ public final class Api {
             throw response.failure() instanceof IOException io ? new UncheckedIOException(io)
                     : new IllegalStateException(response.failure());
         }
+        if (TestServer.isInProcess(base)) {
+            OpenApiResponses.check(base, method, path, response);
+        }
         return response;
     }
 
