@@ -38,6 +38,8 @@ public final class OpenApiResponses {
     public static final String DOCUMENT_PATH = "/swagger/chat-sessions-1.0.0.yml";
     private static final String SCHEMA_IRI = "https://chat-sessions.test/response-schema/";
     private static final Map<URI, OpenApiResponses> BY_SERVER = new ConcurrentHashMap<>();
+    /** Servers with the same settings serve the same document: its schemas are compiled once per JVM. */
+    private static final Map<String, OpenApiResponses> BY_DOCUMENT = new ConcurrentHashMap<>();
     private static final Set<String> REPORTED = ConcurrentHashMap.newKeySet();
     private static final java.util.concurrent.atomic.AtomicInteger SCHEMA_DOCUMENTS = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -75,7 +77,7 @@ public final class OpenApiResponses {
         return Mode.valueOf(System.getProperty("chat.openapi.responses", "strict").trim().toUpperCase(Locale.ROOT));
     }
 
-    /** The document {@code server} serves, fetched once per server. */
+    /** The document {@code server} serves, fetched once per server (each suite's server may have its own settings). */
     public static OpenApiResponses servedBy(URI server) {
         return BY_SERVER.computeIfAbsent(server, base -> {
             Api.Response document = new Http().get(base.resolve(DOCUMENT_PATH), null, Duration.ofSeconds(30));
@@ -83,7 +85,7 @@ public final class OpenApiResponses {
                 throw new AssertionError("the server does not serve its OpenAPI document at " + DOCUMENT_PATH + ": "
                         + document.describe());
             }
-            return new OpenApiResponses(document.body());
+            return BY_DOCUMENT.computeIfAbsent(document.body(), OpenApiResponses::new);
         });
     }
 
