@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -35,7 +37,8 @@ import static io.chatsessions.testsupport.ContractAsserts.assertUnauthorized;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every /api/v1 call needs a valid Bearer JWT; anything else is 401 with WWW-Authenticate: Bearer and writes nothing. */
-class AuthenticationTest {
+@MicronautTest(transactional = false)
+class AuthenticationTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
     private static final String OTHER_SECRET = "another-secret-that-is-also-at-least-32-bytes-long";

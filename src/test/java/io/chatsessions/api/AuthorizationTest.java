@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestSql;
@@ -18,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A user only ever sees or changes their own data: another user's session is 404, exactly like a missing one. */
-class AuthorizationTest {
+@MicronautTest(transactional = false)
+class AuthorizationTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
 

@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Concurrently;
 import io.chatsessions.testsupport.Json;
@@ -18,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Appends and patches racing on one session: seqs stay 1..N without gap or duplicate, nothing is lost. */
-class ConcurrencyTest {
+@MicronautTest(transactional = false)
+class ConcurrencyTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
 

@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestSql;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** RFC 9457 problem+json for every failure, with no internals; body-size limit 413. */
-class ErrorFormatTest {
+@MicronautTest(transactional = false)
+class ErrorFormatTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
     private static final int ONE_MIB = 1024 * 1024;

@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Concurrently;
 import io.chatsessions.testsupport.Json;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Idempotency-Key on the three POSTs: a replay writes once and returns the first response; misuse is 422 / 409. */
-class IdempotencyTest {
+@MicronautTest(transactional = false)
+class IdempotencyTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
 

@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestSql;
@@ -27,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The message endpoints' success paths: append one, append a batch, read one, read the newest page. */
-class MessageApiTest {
+@MicronautTest(transactional = false)
+class MessageApiTest implements ApiSuite {
 
     static final String SESSIONS = "/api/v1/sessions";
 

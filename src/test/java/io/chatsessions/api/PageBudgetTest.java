@@ -1,9 +1,10 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.TestServer;
-import io.micronaut.runtime.server.EmbeddedServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,15 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * holding one), says has_more, and paging on from its edge returns every message exactly once, in both directions.
  * Sources and whole messages have byte limits of their own.
  */
-class PageBudgetTest {
+@MicronautTest(transactional = false)
+@Property(name = "chat.limits.max-page-bytes", value = "40000")
+class PageBudgetTest implements ApiSuite {
 
     private static final int BUDGET = 40_000;
     private static final int MESSAGES = 30;
-    private static EmbeddedServer server;
 
     @BeforeAll
-    static void start() {
-        server = TestServer.start(Map.of(), Map.of("chat.limits.max-page-bytes", BUDGET));
+    void warmUp() {
         // the pool's first connections can take longer than a request's database deadline on a loaded machine
         Api warmUp = newUser();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -41,13 +42,8 @@ class PageBudgetTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        server.getApplicationContext().close();
-    }
-
     private static Api newUser() {
-        return Api.forUser(server.getURI(), "budget-" + UUID.randomUUID());
+        return Api.forUser(TestServer.url(), "budget-" + UUID.randomUUID());
     }
 
     @Test

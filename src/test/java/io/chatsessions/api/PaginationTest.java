@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestUser;
@@ -28,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Keyset pagination walked end to end: messages by before_seq / after_seq, sessions by cursor. */
-class PaginationTest {
+@MicronautTest(transactional = false)
+class PaginationTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
 

@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestUser;
@@ -18,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Once a write is answered (200/201/204), the very next request sees it: the answer must not leave before the
  * commit. Each case repeats write-then-read many times, because a response that races its commit loses only sometimes.
  */
-class ReadYourWritesTest {
+@MicronautTest(transactional = false)
+class ReadYourWritesTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
     private static final int ROUNDS = 40;

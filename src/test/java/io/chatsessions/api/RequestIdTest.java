@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.TestUser;
 import org.junit.jupiter.api.Test;
@@ -14,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every response carries X-Request-Id: the caller's when it is sane, otherwise a new random UUID. */
-class RequestIdTest {
+@MicronautTest(transactional = false)
+class RequestIdTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
 

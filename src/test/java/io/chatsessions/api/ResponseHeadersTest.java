@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.TestUser;
 import org.junit.jupiter.api.Assumptions;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Responses carrying chat content are never cached or sniffed; Swagger UI runs under a Content-Security-Policy. */
-class ResponseHeadersTest {
+@MicronautTest(transactional = false)
+class ResponseHeadersTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
 

@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestUser;
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The session endpoints' success paths: create, read, list, merge patch, If-Match, delete. */
-class SessionApiTest {
+@MicronautTest(transactional = false)
+class SessionApiTest implements ApiSuite {
 
     static final String SESSIONS = "/api/v1/sessions";
 

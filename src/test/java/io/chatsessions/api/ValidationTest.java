@@ -1,5 +1,7 @@
 package io.chatsessions.api;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestSql;
@@ -27,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Every kind of bad request is a 400 problem naming the field, and writes nothing. */
-class ValidationTest {
+@MicronautTest(transactional = false)
+class ValidationTest implements ApiSuite {
 
     private static final String SESSIONS = "/api/v1/sessions";
     private static final String UUID_TEXT = "01936f6e-7c3a-7def-8abc-0123456789ab";

@@ -2,16 +2,16 @@ package io.chatsessions.container;
 
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Collection;
 import java.util.function.Supplier;
 
-/** Plain GETs and bounded polls (a deadline, never a fixed sleep as synchronisation). */
+/** Plain GETs over the kit's {@link io.chatsessions.testsupport.Http} and bounded polls (a deadline, never a fixed sleep as synchronisation). */
 final class Http {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final io.chatsessions.testsupport.Http CLIENT =
+            new io.chatsessions.testsupport.Http(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
 
     private Http() {
     }
@@ -21,16 +21,11 @@ final class Http {
 
     /** status -1 when nothing answered. */
     static Answer get(String url) {
-        try {
-            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(r.statusCode(), r.body());
-        } catch (java.io.IOException e) {
-            return new Answer(-1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
+        var r = CLIENT.send("GET", URI.create(url), null, null, Map.of(), Duration.ofSeconds(3));
+        if (r.failure() instanceof InterruptedException) {
+            throw new AssertionError(r.failure());
         }
+        return new Answer(r.status(), r.status() >= 0 ? r.body() : r.failure().toString());
     }
 
     static void awaitStatus(String url, int status, Duration timeout, Supplier<String> diagnostics) {

@@ -1,7 +1,7 @@
 package io.chatsessions.container;
 
 import io.chatsessions.auth.Tokens;
-import io.chatsessions.reliability.support.RawHttp;
+import io.chatsessions.testsupport.RawHttp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

@@ -1,5 +1,7 @@
 package io.chatsessions.health;
 
+import io.chatsessions.testsupport.ApiSuite;
+import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Concurrently;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Readiness follows the database and its schema version; liveness never touches the database. Health and metrics
  * answer only on the management port, and readiness asks the database at most once a second.
  */
-class HealthTest {
+@MicronautTest(transactional = false)
+class HealthTest implements ApiSuite {
 
     @Test
     void readyOnAMigratedDatabase() {

@@ -2,20 +2,15 @@ package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.testsupport.TestPostgres;
+import io.chatsessions.testsupport.TestSql;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 
 /** Shared helpers of the migration tests: run the CLI in-process against a test database, query its catalog. */
 final class MigrationTestSupport {
@@ -36,13 +31,7 @@ final class MigrationTestSupport {
     }
 
     static Map<String, String> env(DatabaseSettings db) {
-        Map<String, String> env = new HashMap<>();
-        env.put("POSTGRES_HOST", db.host());
-        env.put("POSTGRES_PORT", Integer.toString(db.port()));
-        env.put("POSTGRES_DB", db.database());
-        env.put("POSTGRES_USER", db.user());
-        env.put("POSTGRES_PASSWORD", db.password());
-        env.put("POSTGRES_SCHEMA", db.schema());
+        Map<String, String> env = TestPostgres.environment(db);
         env.put("MIGRATE_WAIT_SECONDS", "5");
         return env;
     }
@@ -63,30 +52,17 @@ final class MigrationTestSupport {
     }
 
     static Connection connect(DatabaseSettings db) throws SQLException {
-        return TestPostgres.server().getDatabase("postgres", db.database()).getConnection();
+        return TestSql.superuser(db);
     }
 
     static void execute(DatabaseSettings db, String sql) throws SQLException {
-        try (Connection connection = connect(db); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        TestSql.executeAsSuperuser(db, sql);
     }
 
     /** Every row of a query, each row as "a | b | c" (nulls as "null"). */
     static List<String> rows(DatabaseSettings db, String sql) throws SQLException {
-        try (Connection connection = connect(db); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = rs.getMetaData();
-            List<String> rows = new ArrayList<>();
-            while (rs.next()) {
-                StringJoiner row = new StringJoiner(" | ");
-                for (int i = 1; i <= meta.getColumnCount(); i++) {
-                    row.add(String.valueOf(rs.getObject(i)));
-                }
-                rows.add(row.toString());
-            }
-            return rows;
-        }
+        return TestSql.rowsAsSuperuser(db, sql).stream()
+                .map(row -> String.join(" | ", row.stream().map(String::valueOf).toList())).toList();
     }
 
     static String single(DatabaseSettings db, String sql) throws SQLException {

@@ -1,14 +1,14 @@
 package io.chatsessions.reliability;
 
+import io.chatsessions.testsupport.Api;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.ServiceProcess;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class CrashTest {
             List<String> sessions = new ArrayList<>();
             for (int i = 0; i < SESSIONS; i++) {
                 String token = Servers.token("crash-" + UUID.randomUUID());
-                Outcome created = http.postJson(service.url().resolve("/api/v1/sessions"), token, "{\"title\":\"crash " + i + "\"}",
+                Api.Response created = http.postJson(service.url().resolve("/api/v1/sessions"), token, "{\"title\":\"crash " + i + "\"}",
                         Map.of(), Duration.ofSeconds(10));
                 assertEquals(201, created.status(), created.describe());
                 tokens.add(token);
@@ -79,7 +79,7 @@ class CrashTest {
                         k++;
                         String content = "writer " + writer + " message " + k + " " + UUID.randomUUID();
                         boolean withKey = k % 2 == 0;
-                        Outcome outcome = http.postJson(base.resolve("/api/v1/sessions/" + session + "/messages"), token,
+                        Api.Response outcome = http.postJson(base.resolve("/api/v1/sessions/" + session + "/messages"), token,
                                 "{\"role\":\"user\",\"content\":" + Json.quote(content) + "}",
                                 withKey ? Map.of("Idempotency-Key", "crash-" + UUID.randomUUID()) : Map.of(), Duration.ofSeconds(10));
                         if (outcome.status() == 201) {
@@ -116,7 +116,7 @@ class CrashTest {
             // Compare the client's log with the table.
             Map<String, List<Object>> rowsById = new HashMap<>();
             Map<String, Integer> copiesByContent = new HashMap<>();
-            for (List<Object> row : Sql.rows(db, "SELECT id::text, session_id::text, seq, content FROM chat.messages")) {
+            for (List<Object> row : TestSql.rows(db, "SELECT id::text, session_id::text, seq, content FROM chat.messages")) {
                 rowsById.put((String) row.get(0), row);
                 copiesByContent.merge((String) row.get(3), 1, Integer::sum);
             }
@@ -144,7 +144,7 @@ class CrashTest {
             long doubtStored = inDoubt.stream().filter(copiesByContent::containsKey).count();
             inDoubt.stream().filter(c -> copiesByContent.getOrDefault(c, 0) > 1).limit(5)
                     .forEach(c -> violations.add("unacknowledged message stored more than once: " + c));
-            List<String> seqProblems = Sql.seqProblems(db);
+            List<String> seqProblems = TestSql.seqProblems(db);
             violations.addAll(seqProblems);
             unexpected.stream().limit(5).forEach(u -> violations.add("unexpected answer (not 201 or 503): " + u));
 

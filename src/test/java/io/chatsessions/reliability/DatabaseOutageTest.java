@@ -1,17 +1,31 @@
 package io.chatsessions.reliability;
 
+import io.chatsessions.testsupport.Api;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.migration.Migrations;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import io.chatsessions.testsupport.Concurrently;
+import io.chatsessions.testsupport.TcpProxy;
+import io.chatsessions.testsupport.TestServer;
+import io.micronaut.runtime.server.EmbeddedServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.function.Function;
+import static io.chatsessions.testsupport.ContractAsserts.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.Nested;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +47,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Pass: readiness 503 within 10 s while liveness stays 200; every request during the outage is a 503 with Retry-After
  * within 5 s (none hangs); within 15 s of the database's return the error rate is 0, with no restart of the service.
  * Quick run: a 12 s stop. Full run (-Dreliability.full=true): a 30 s stop and a 30 s freeze.
+ * {@link AtTheDriver}: the same rule for refused, silent and lost connections on an in-process server.
  */
 class DatabaseOutageTest {
 
@@ -72,16 +87,16 @@ class DatabaseOutageTest {
         List<String> sessions = new ArrayList<>();
         for (int u = 0; u < users; u++) {
             String token = Servers.token("outage-" + UUID.randomUUID());
-            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"outage\"}", Map.of(), Duration.ofSeconds(10));
+            Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"outage\"}", Map.of(), Duration.ofSeconds(10));
             assertEquals(201, created.status(), created.describe());
             tokens.add(token);
             sessions.add(Json.parse(created.bytes()).get("id").asText());
         }
 
         AtomicBoolean running = new AtomicBoolean(true);
-        ConcurrentLinkedQueue<Outcome> requests = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Outcome> readiness = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<Outcome> liveness = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Api.Response> requests = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Api.Response> readiness = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<Api.Response> liveness = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         List<Thread> threads = new ArrayList<>();
         for (int t = 0; t < users * threadsPerUser; t++) {
@@ -92,7 +107,7 @@ class DatabaseOutageTest {
                 long n = 0;
                 while (running.get()) {
                     n++;
-                    Outcome outcome = switch ((int) (n % 3)) {
+                    Api.Response outcome = switch ((int) (n % 3)) {
                         case 0 -> http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
                                 "{\"role\":\"user\",\"content\":\"writer " + writer + " message " + n + "\"}", Map.of(), Duration.ofSeconds(20));
                         case 1 -> http.get(server.url("/api/v1/sessions/" + session), token, Duration.ofSeconds(20));
@@ -134,28 +149,28 @@ class DatabaseOutageTest {
         running.set(false);
         threads.forEach(t -> Threads.join(t, Duration.ofSeconds(60)));
 
-        List<Outcome> all = requests.stream().sorted(Comparator.comparingLong(Outcome::startNanos)).toList();
+        List<Api.Response> all = requests.stream().sorted(Comparator.comparingLong(Api.Response::startNanos)).toList();
         List<String> violations = new ArrayList<>();
 
         // Before the fault: a healthy service.
-        List<Outcome> before = all.stream().filter(o -> o.endNanos() < t0).toList();
+        List<Api.Response> before = all.stream().filter(o -> o.endNanos() < t0).toList();
         before.stream().filter(o -> !o.ok()).limit(3).forEach(o -> violations.add("before the outage: " + o.describe()));
 
         // Every answer in time; every failure a 503 with Retry-After (never a 500, a reset or a hang).
-        Outcome slowest = all.stream().max(Comparator.comparingLong(Outcome::latencyNanos)).orElseThrow();
+        Api.Response slowest = all.stream().max(Comparator.comparingLong(Api.Response::latencyNanos)).orElseThrow();
         if (slowest.latencyNanos() > ANSWER_WITHIN) {
             violations.add("a request took " + s(slowest.latencyNanos()) + " (limit 5 s), started " + s(slowest.startNanos() - t0)
                     + " after the fault: " + slowest.describe());
         }
-        List<Outcome> badFailures = all.stream().filter(o -> !o.ok() && !(o.status() == 503 && o.header("Retry-After") != null)).toList();
+        List<Api.Response> badFailures = all.stream().filter(o -> !o.ok() && !(o.status() == 503 && o.header("Retry-After") != null)).toList();
         badFailures.stream().limit(5).forEach(o -> violations.add("a failure that is not 503 + Retry-After, started "
                 + s(o.startNanos() - t0) + " after the fault: " + o.describe()));
 
-        List<Outcome> during = all.stream().filter(o -> o.startNanos() >= stopped && o.endNanos() <= restartBegan).toList();
+        List<Api.Response> during = all.stream().filter(o -> o.startNanos() >= stopped && o.endNanos() <= restartBegan).toList();
         long during503 = during.stream().filter(o -> o.status() == 503 && o.header("Retry-After") != null).count();
-        during.stream().filter(Outcome::ok).limit(3).forEach(o -> violations.add("a 2xx while the database was "
+        during.stream().filter(Api.Response::ok).limit(3).forEach(o -> violations.add("a 2xx while the database was "
                 + (fault == Fault.STOP ? "stopped" : "frozen") + " (stale cache or a lost write?): " + o.describe()));
-        long maxDuring = during.stream().mapToLong(Outcome::latencyNanos).max().orElse(0);
+        long maxDuring = during.stream().mapToLong(Api.Response::latencyNanos).max().orElse(0);
         if (during.isEmpty()) {
             violations.add("no request ran during the outage");
         }
@@ -179,22 +194,22 @@ class DatabaseOutageTest {
         if (readinessUp < 0 || readinessUp > RECOVER_WITHIN) {
             violations.add("readiness not 200 again within 15 s of the database's return (" + (readinessUp < 0 ? "never" : s(readinessUp)) + ")");
         }
-        long slowestProbe = readiness.stream().mapToLong(Outcome::latencyNanos).max().orElse(0);
+        long slowestProbe = readiness.stream().mapToLong(Api.Response::latencyNanos).max().orElse(0);
         if (slowestProbe > ANSWER_WITHIN) {
             violations.add("a readiness probe took " + s(slowestProbe));
         }
-        List<Outcome> badLiveness = liveness.stream().filter(o -> o.status() != 200).toList();
+        List<Api.Response> badLiveness = liveness.stream().filter(o -> o.status() != 200).toList();
         badLiveness.stream().limit(3).forEach(o -> violations.add("liveness not 200 at " + s(o.startNanos() - t0)
                 + " after the fault: " + o.describe()));
 
         // No acknowledged write lost; seqs stay 1..n.
-        Set<String> stored = Sql.rows(server.db(), "SELECT id::text FROM chat.messages").stream()
+        Set<String> stored = TestSql.rows(server.db(), "SELECT id::text FROM chat.messages").stream()
                 .map(r -> (String) r.get(0)).collect(Collectors.toSet());
         List<String> lost = acknowledged.stream().filter(id -> !stored.contains(id)).toList();
         if (!lost.isEmpty()) {
             violations.add(lost.size() + " acknowledged appends are not in the database, e.g. " + lost.get(0));
         }
-        violations.addAll(Sql.seqProblems(server.db()));
+        violations.addAll(TestSql.seqProblems(server.db()));
 
         Figures.report(scenario, "%d requests (%d during the outage, %d of them 503 + Retry-After); readiness 503 after %s; "
                         + "liveness 200 in %d/%d probes; max request latency during the outage %s (overall %s); "
@@ -209,9 +224,9 @@ class DatabaseOutageTest {
     }
 
     /** The start time of the first request after which (inclusive) every request succeeded; -1 if the last one failed. */
-    private static long recoveredAt(List<Outcome> byStart, long t1) {
+    private static long recoveredAt(List<Api.Response> byStart, long t1) {
         long candidate = -1;
-        for (Outcome o : byStart) {
+        for (Api.Response o : byStart) {
             if (o.startNanos() < t1 && o.ok()) {
                 continue;
             }
@@ -222,5 +237,187 @@ class DatabaseOutageTest {
             }
         }
         return candidate;
+    }
+
+    /**
+     * The same rule at the driver's edge, on an in-process server (formerly api/DatabaseOutageTest): the database
+     * refuses connections, accepts them and never answers, or is lost while serving (a TCP proxy stalls, then cuts);
+     * every API call is a 503 problem with Retry-After within 5 s, never a hang, and the service recovers.
+     */
+    @Nested
+    class AtTheDriver {
+        private static final String SESSIONS = "/api/v1/sessions";
+        private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+        private record Call(String name, Function<Api, Api.Response> send) {
+        }
+
+        private static List<Call> everyEndpoint() {
+            String s = UUID.randomUUID().toString();
+            String m = UUID.randomUUID().toString();
+            return List.of(
+                    new Call("POST /sessions", api -> api.post(SESSIONS, "{\"title\":\"x\"}")),
+                    new Call("POST /sessions with Idempotency-Key", api -> api.post(SESSIONS, "{}", Map.of("Idempotency-Key", "k-" + UUID.randomUUID()))),
+                    new Call("GET /sessions", api -> api.get(SESSIONS)),
+                    new Call("GET /sessions/{id}", api -> api.get(SESSIONS + "/" + s)),
+                    new Call("PATCH /sessions/{id}", api -> api.patch(SESSIONS + "/" + s, "{\"title\":\"x\"}")),
+                    new Call("DELETE /sessions/{id}", api -> api.delete(SESSIONS + "/" + s)),
+                    new Call("POST messages", api -> api.post(SESSIONS + "/" + s + "/messages", Json.message("user", "x"))),
+                    new Call("POST messages:batch", api -> api.post(SESSIONS + "/" + s + "/messages:batch", Json.batch(Json.message("user", "x")))),
+                    new Call("GET messages", api -> api.get(SESSIONS + "/" + s + "/messages")),
+                    new Call("GET message", api -> api.get(SESSIONS + "/" + s + "/messages/" + m)));
+        }
+
+        private static void assertUnavailable(Call call, Api api) {
+            long started = System.nanoTime();
+            Api.Response response = call.send().apply(api);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            try {
+                assertTrue(took.compareTo(DEADLINE) < 0, "answered within 5 s, took " + took.toMillis() + " ms");
+                assertProblem(response, 503);
+                String retryAfter = response.header("Retry-After");
+                assertNotNull(retryAfter, "503 needs Retry-After");
+                assertTrue(retryAfter.matches("[0-9]+") || parsesAsHttpDate(retryAfter), "Retry-After is seconds or an HTTP date: " + retryAfter);
+            } catch (AssertionError e) {
+                throw new AssertionError(call.name() + ": " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Requests that never reach the database (400s), so the timed calls measure the outage path, not the first-request
+         * class loading of a fresh server.
+         */
+        private static void warmUp(Api api) {
+            for (int i = 0; i < 3; i++) {
+                assertProblem(api.get(SESSIONS + "?limit=0"), 400);
+                assertProblem(api.post(SESSIONS, "{\"unknown\":1}"), 400);
+                assertProblem(api.post(SESSIONS + "/" + UUID.randomUUID() + "/messages", "{\"role\":\"nobody\"}"), 400);
+                assertProblem(api.get(SESSIONS + "/not-a-uuid/messages"), 400);
+            }
+        }
+
+        private static boolean parsesAsHttpDate(String value) {
+            try {
+                ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME);
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+
+        private static int closedPort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            }
+        }
+
+        private static DatabaseSettings at(int port) {
+            return new DatabaseSettings("127.0.0.1", port, "chat", "chat", "secret", DatabaseSettings.DEFAULT_SCHEMA);
+        }
+
+        @Test
+        void refusedConnectionsGive503WithRetryAfter() throws IOException {
+            EmbeddedServer server = TestServer.start(at(closedPort()), Map.of(), Map.of());
+            try {
+                Api api = Api.forUser(server.getURI(), "user-" + UUID.randomUUID());
+                warmUp(api);
+                for (Call call : everyEndpoint()) {
+                    assertUnavailable(call, api);
+                }
+                // and again: the service neither hangs nor changes its answer once the pool has given up
+                assertUnavailable(everyEndpoint().get(2), api);
+            } finally {
+                server.getApplicationContext().close();
+            }
+        }
+
+        @Test
+        void aDatabaseThatNeverAnswersGives503Within5Seconds() throws Exception {
+            // accepts TCP connections and then stays silent, like a stalled or partitioned server
+            try (ServerSocket blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+                List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+                Thread acceptor = new Thread(() -> {
+                    try {
+                        while (!blackHole.isClosed()) {
+                            accepted.add(blackHole.accept());
+                        }
+                    } catch (IOException ignored) {
+                        // closed at the end of the test
+                    }
+                }, "black-hole-db");
+                acceptor.setDaemon(true);
+                acceptor.start();
+                EmbeddedServer server = TestServer.start(at(blackHole.getLocalPort()), Map.of(), Map.of());
+                try {
+                    Api api = Api.forUser(server.getURI(), "user-" + UUID.randomUUID());
+                    warmUp(api);
+                    List<Call> calls = everyEndpoint();
+                    List<Call> sample = List.of(calls.get(0), calls.get(1), calls.get(2), calls.get(6), calls.get(7), calls.get(8));
+                    Concurrently.run(sample.size(), i -> {
+                        assertUnavailable(sample.get(i), api);
+                        return null;
+                    });
+                } finally {
+                    server.getApplicationContext().close();
+                    for (Socket socket : accepted) {
+                        socket.close();
+                    }
+                }
+            }
+        }
+
+        @Test
+        void aDatabaseLostWhileServingGives503AndTheServiceRecovers() throws Exception {
+            DatabaseSettings real = TestServer.database();
+            try (TcpProxy proxy = TcpProxy.to(real.port())) {
+                DatabaseSettings viaProxy = new DatabaseSettings("127.0.0.1", proxy.port(), real.database(), real.user(), real.password(), real.schema());
+                EmbeddedServer server = TestServer.start(viaProxy, Map.of(), Map.of());
+                try {
+                    String user = "user-" + UUID.randomUUID();
+                    Api api = Api.forUser(server.getURI(), user);
+                    String session = api.createSession("{\"title\":\"survives\"}");
+                    api.appendMessage(session, Json.message("user", "before the outage"));
+
+                    proxy.stall(); // connections open, nothing answers
+                    List<Call> stalled = List.of(
+                            new Call("GET /sessions/{id} (stalled)", a -> a.get(SESSIONS + "/" + session)),
+                            new Call("POST messages (stalled)", a -> a.post(SESSIONS + "/" + session + "/messages", Json.message("user", "lost?"))),
+                            new Call("GET /sessions (stalled)", a -> a.get(SESSIONS)));
+                    Concurrently.run(stalled.size(), i -> {
+                        assertUnavailable(stalled.get(i), Api.forUser(server.getURI(), user));
+                        return null;
+                    });
+                    proxy.restore();
+                    awaitRecovery(server, user, session);
+
+                    proxy.cut(); // every connection dropped, new ones refused
+                    assertUnavailable(new Call("GET /sessions/{id} (cut)", a -> a.get(SESSIONS + "/" + session)), Api.forUser(server.getURI(), user));
+                    assertUnavailable(new Call("POST /sessions (cut)", a -> a.post(SESSIONS, "{}")), Api.forUser(server.getURI(), user));
+                    proxy.restore();
+                    awaitRecovery(server, user, session);
+
+                    Api.Response messages = Api.forUser(server.getURI(), user).get(SESSIONS + "/" + session + "/messages").expect(200);
+                    assertTrue(messages.items().stream().anyMatch(m -> "before the outage".equals(m.get("content"))), "data survived");
+                    Api.forUser(server.getURI(), user).post(SESSIONS + "/" + session + "/messages", Json.message("user", "after")).expect(201);
+                } finally {
+                    server.getApplicationContext().close();
+                }
+            }
+        }
+
+        /** Polls (each poll a real request, each bounded by the 5 s rule) until the session reads again; at most 30 s. */
+        private static void awaitRecovery(EmbeddedServer server, String user, String session) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Api.Response last = null;
+            while (System.nanoTime() < deadline) {
+                last = Api.forUser(server.getURI(), user).get(SESSIONS + "/" + session);
+                if (last.status() == 200) {
+                    return;
+                }
+                assertProblem(last, last.status());
+            }
+            throw new AssertionError("the service did not recover within 30 s after the database came back; last answer: "
+                    + (last == null ? "none" : last.status() + " " + last.body()));
+        }
     }
 }

@@ -1,15 +1,16 @@
 package io.chatsessions.reliability;
 
+import io.chatsessions.testsupport.Api;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.migration.Migrations;
 import io.chatsessions.reliability.support.AutoFailoverCluster;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.ServiceProcess;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -161,7 +162,7 @@ class FailoverTest {
             String token = Servers.token("failover-" + UUID.randomUUID());
             List<String> sessions = new ArrayList<>();
             for (int w = 0; w < WRITERS; w++) {
-                Http.Outcome created = http.postJson(base.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
+                Api.Response created = http.postJson(base.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
                 if (created.status() != 201) {
                     throw new AssertionError("creating a session: " + created.describe());
                 }
@@ -173,7 +174,7 @@ class FailoverTest {
                 threads.add(Threads.start("writer-" + w, () -> {
                     while (running.get()) {
                         String content = "append " + counter.incrementAndGet();
-                        Http.Outcome o = http.postJson(uri, token, "{\"role\":\"user\",\"content\":\"" + content + "\"}", Map.of(),
+                        Api.Response o = http.postJson(uri, token, "{\"role\":\"user\",\"content\":\"" + content + "\"}", Map.of(),
                                 Duration.ofSeconds(10));
                         record(o, true);
                         if (o.status() == 201) {
@@ -188,7 +189,7 @@ class FailoverTest {
                 URI uri = base.resolve("/api/v1/sessions/" + sessions.get(r) + "/messages?limit=20");
                 threads.add(Threads.start("reader-" + r, () -> {
                     while (running.get()) {
-                        Http.Outcome o = http.get(uri, token, Duration.ofSeconds(10));
+                        Api.Response o = http.get(uri, token, Duration.ofSeconds(10));
                         record(o, false);
                         Threads.sleep(o.status() == 200 ? 20 : 100);
                     }
@@ -196,14 +197,14 @@ class FailoverTest {
             }
             threads.add(Threads.start("readiness", () -> {
                 while (running.get()) {
-                    Http.Outcome o = http.get(management.resolve("/health/readiness"), null, Duration.ofSeconds(3));
+                    Api.Response o = http.get(management.resolve("/health/readiness"), null, Duration.ofSeconds(3));
                     readiness.add(new Outcome(o.startNanos(), o.status(), false, null));
                     Threads.sleep(200);
                 }
             }));
         }
 
-        private void record(Http.Outcome o, boolean write) {
+        private void record(Api.Response o, boolean write) {
             outcomes.add(new Outcome(o.startNanos(), o.status(), write, o.header("Retry-After")));
             if (o.status() >= 500 && (o.status() != 503 || o.header("Retry-After") == null)) {
                 problems.add("a 5xx other than 503 + Retry-After: " + o.describe());
@@ -241,7 +242,7 @@ class FailoverTest {
             List<String> violations = new ArrayList<>(problems.subList(0, Math.min(5, problems.size())));
             Map<String, Long> stored = new java.util.HashMap<>();
             Map<String, String> content = new java.util.HashMap<>();
-            for (List<Object> row : Sql.rows(primary, "SELECT id::text, content, count(*) OVER (PARTITION BY id) FROM chat.messages")) {
+            for (List<Object> row : TestSql.rows(primary, "SELECT id::text, content, count(*) OVER (PARTITION BY id) FROM chat.messages")) {
                 stored.put((String) row.get(0), ((Number) row.get(2)).longValue());
                 content.put((String) row.get(0), (String) row.get(1));
             }
@@ -256,7 +257,7 @@ class FailoverTest {
             if (!missing.isEmpty()) {
                 violations.add(missing.size() + " acknowledged appends are not in the database, e.g. " + missing.iterator().next());
             }
-            violations.addAll(Sql.seqProblems(primary));
+            violations.addAll(TestSql.seqProblems(primary));
             return violations;
         }
     }

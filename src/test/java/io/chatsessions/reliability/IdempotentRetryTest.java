@@ -1,11 +1,11 @@
 package io.chatsessions.reliability;
 
+import io.chatsessions.testsupport.Api;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,7 @@ class IdempotentRetryTest {
             String token = Servers.token(user);
             List<String> sessions = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+                Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
                 assertEquals(201, created.status(), created.describe());
                 sessions.add(Json.parse(created.bytes()).get("id").asText());
             }
@@ -143,7 +143,7 @@ class IdempotentRetryTest {
                 violations.add("only " + finals.size() + " of " + appends + " appends completed");
             }
 
-            List<List<Object>> rows = Sql.rows(server.db(), """
+            List<List<Object>> rows = TestSql.rows(server.db(), """
                     SELECT m.content, count(*), min(m.id::text) FROM chat.messages m JOIN chat.sessions s ON s.id = m.session_id
                      WHERE s.user_id = ? GROUP BY m.content""", user);
             long totalRows = rows.stream().mapToLong(r -> ((Number) r.get(1)).longValue()).sum();
@@ -157,13 +157,13 @@ class IdempotentRetryTest {
                     violations.add("the acknowledged id differs from the stored one for " + row.get(0));
                 }
             }
-            violations.addAll(Sql.seqProblems(server.db()));
+            violations.addAll(TestSql.seqProblems(server.db()));
 
             // The same key with a different request is refused, and nothing is written.
             String key = "reuse-" + UUID.randomUUID();
             URI uri = server.url("/api/v1/sessions/" + sessions.get(0) + "/messages");
-            Outcome original = http.postJson(uri, token, "{\"role\":\"user\",\"content\":\"one\"}", Map.of("Idempotency-Key", key), Duration.ofSeconds(10));
-            Outcome reused = http.postJson(uri, token, "{\"role\":\"user\",\"content\":\"two\"}", Map.of("Idempotency-Key", key), Duration.ofSeconds(10));
+            Api.Response original = http.postJson(uri, token, "{\"role\":\"user\",\"content\":\"one\"}", Map.of("Idempotency-Key", key), Duration.ofSeconds(10));
+            Api.Response reused = http.postJson(uri, token, "{\"role\":\"user\",\"content\":\"two\"}", Map.of("Idempotency-Key", key), Duration.ofSeconds(10));
             if (original.status() != 201 || reused.status() != 422) {
                 violations.add("key reused with another body: expected 201 then 422, got " + original.describe() + " then " + reused.describe());
             }
@@ -188,7 +188,7 @@ class IdempotentRetryTest {
             Duration timeout = firstTry && impatient ? Duration.ofMillis(1 + random.nextInt(40)) : Duration.ofSeconds(30);
             firstTry = false;
             attempts.incrementAndGet();
-            Outcome outcome = http.postJson(uri, token, body, Map.of("Idempotency-Key", key), timeout);
+            Api.Response outcome = http.postJson(uri, token, body, Map.of("Idempotency-Key", key), timeout);
             if (outcome.status() == 409) {
                 conflicts.incrementAndGet();
             } else if (outcome.status() == 503) {

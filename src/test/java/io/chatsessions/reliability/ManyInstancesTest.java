@@ -8,7 +8,7 @@ import io.chatsessions.reliability.support.Figures;
 import io.chatsessions.reliability.support.HaProxy;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.ServiceProcess;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import org.junit.jupiter.api.Test;
@@ -82,9 +82,9 @@ class ManyInstancesTest {
                 }
                 drivers.shutdownNow();
                 assertTrue(violations.isEmpty(), () -> violations.size() + " retries differ, e.g. " + violations.get(0));
-                assertEquals(appends, Sql.number(db, "SELECT count(*) FROM chat.messages WHERE session_id = ?::uuid", session),
+                assertEquals(appends, TestSql.number(db, "SELECT count(*) FROM chat.messages WHERE session_id = ?::uuid", session),
                         "one row per idempotent append");
-                assertTrue(Sql.seqProblems(db).isEmpty(), Sql.seqProblems(db).toString());
+                assertTrue(TestSql.seqProblems(db).isEmpty(), TestSql.seqProblems(db).toString());
 
                 long[] cpuBefore = services.stream().mapToLong(ManyInstancesTest::cpuNanos).toArray();
                 AppendLoad.Result load = AppendLoad.run(List.of(proxy.url()), 12, Duration.ofSeconds(Figures.FULL ? 20 : 6));

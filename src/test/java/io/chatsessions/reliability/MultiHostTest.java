@@ -6,7 +6,7 @@ import io.chatsessions.migration.Migrations;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.CoreCases;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -46,9 +46,9 @@ class MultiHostTest {
                     "POSTGRES_USER", primary.user(), "POSTGRES_PASSWORD", primary.password()));
 
             Migrations.migrate(multi);
-            assertTrue(Sql.number(primary, "SELECT count(*) FROM chat.flyway_schema_history WHERE success") > 0,
+            assertTrue(TestSql.number(primary, "SELECT count(*) FROM chat.flyway_schema_history WHERE success") > 0,
                     "migrate ran on the primary");
-            assertEquals(0, Sql.number(standby, "SELECT count(*) FROM pg_namespace WHERE nspname = 'chat'"),
+            assertEquals(0, TestSql.number(standby, "SELECT count(*) FROM pg_namespace WHERE nspname = 'chat'"),
                     "migrate left the read-only server alone");
 
             // Each new connection probes the hosts in turn (connect, SHOW transaction_read_only); opening the pool
@@ -58,8 +58,8 @@ class MultiHostTest {
                 CoreCases.crud(server.url());
                 CoreCases.concurrentAppends(server.url(), 20);
             }
-            assertEquals(24, Sql.number(primary, "SELECT count(*) FROM chat.messages"), "every write is on the primary");
-            assertTrue(Sql.seqProblems(primary).isEmpty(), Sql.seqProblems(primary).toString());
+            assertEquals(24, TestSql.number(primary, "SELECT count(*) FROM chat.messages"), "every write is on the primary");
+            assertTrue(TestSql.seqProblems(primary).isEmpty(), TestSql.seqProblems(primary).toString());
         }
     }
 }

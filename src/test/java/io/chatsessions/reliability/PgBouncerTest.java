@@ -6,7 +6,7 @@ import io.chatsessions.reliability.support.CoreCases;
 import io.chatsessions.reliability.support.Figures;
 import io.chatsessions.reliability.support.PgBouncer;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Concurrently;
@@ -70,7 +70,7 @@ class PgBouncerTest {
                 assertTrue(unnamed.statuses().keySet().stream().allMatch(status -> status == 201 || status == 503),
                         "unnamed statements through PgBouncer: " + unnamed.failures());
             }
-            assertTrue(Sql.seqProblems(direct).isEmpty(), Sql.seqProblems(direct).toString());
+            assertTrue(TestSql.seqProblems(direct).isEmpty(), TestSql.seqProblems(direct).toString());
         }
     }
 
@@ -104,7 +104,7 @@ class PgBouncerTest {
             }
             assertTrue(viaBouncer.maxServerConnections() <= 20 + 1,
                     "PgBouncer keeps the server connections at its pool size, saw " + viaBouncer.maxServerConnections());
-            assertTrue(Sql.seqProblems(direct).isEmpty(), Sql.seqProblems(direct).toString());
+            assertTrue(TestSql.seqProblems(direct).isEmpty(), TestSql.seqProblems(direct).toString());
         }
     }
 
@@ -122,7 +122,7 @@ class PgBouncerTest {
             Thread sampler = Threads.start("pg_stat_activity-sampler", () -> {
                 while (sampling.get()) {
                     // Backends of this database other than the sampler's own: what the instances (or PgBouncer) hold.
-                    long n = Sql.number(direct, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    long n = TestSql.number(direct, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
                             + " AND pid <> pg_backend_pid()");
                     max.accumulateAndGet(n, Math::max);
                     Threads.sleep(100);

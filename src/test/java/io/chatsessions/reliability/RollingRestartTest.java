@@ -3,12 +3,12 @@ package io.chatsessions.reliability;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Json;
-import io.chatsessions.reliability.support.RawHttp;
-import io.chatsessions.reliability.support.RawHttp.Failure;
+import io.chatsessions.testsupport.Json;
+import io.chatsessions.testsupport.RawHttp;
+import io.chatsessions.testsupport.RawHttp.Failure;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.ServiceProcess;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Test;
 
@@ -218,12 +218,12 @@ class RollingRestartTest {
         threads.forEach(t -> Threads.join(t, Duration.ofSeconds(60)));
 
         failures.stream().limit(10).forEach(f -> violations.add("failed accepted request: " + f));
-        Set<String> stored = Sql.rows(db, "SELECT id::text FROM chat.messages").stream().map(r -> (String) r.get(0)).collect(Collectors.toSet());
+        Set<String> stored = TestSql.rows(db, "SELECT id::text FROM chat.messages").stream().map(r -> (String) r.get(0)).collect(Collectors.toSet());
         long lost = acknowledged.stream().filter(id -> !stored.contains(id)).count();
         if (lost > 0) {
             violations.add(lost + " acknowledged appends are missing from the database");
         }
-        violations.addAll(Sql.seqProblems(db));
+        violations.addAll(TestSql.seqProblems(db));
         Figures.report("3 rolling restart" + (Figures.FULL ? " (A then B)" : " (SIGTERM A, B serves)"),
                 "%d requests succeeded, %d failed after being accepted, %d refused connections rerouted; %s; %d acknowledged appends, %d lost; %s",
                 ok.get(), failures.size(), rerouted.get(), String.join("; ", terminations), acknowledged.size(), lost,

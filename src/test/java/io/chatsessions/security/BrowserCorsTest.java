@@ -1,13 +1,13 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -97,16 +97,16 @@ class BrowserCorsTest {
                     violations.add("refused origin " + refused + ": the browser let the page call the API: " + no);
                 }
             }
-            long written = Sql.number(api.db(), "SELECT count(*) FROM chat.sessions WHERE user_id = ?", refusedUser);
+            long written = TestSql.number(api.db(), "SELECT count(*) FROM chat.sessions WHERE user_id = ?", refusedUser);
             if (written != 0) {
                 violations.add("the refused origin's calls still wrote " + written + " sessions");
             }
 
             // The same, as raw preflights.
             Http http = new Http();
-            Outcome preflightOk = http.send("OPTIONS", api.url("/api/v1/sessions"), null, null, Map.of("Origin", allowed,
+            Api.Response preflightOk = http.send("OPTIONS", api.url("/api/v1/sessions"), null, null, Map.of("Origin", allowed,
                     "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type,idempotency-key"), Duration.ofSeconds(10));
-            Outcome preflightNo = http.send("OPTIONS", api.url("/api/v1/sessions"), null, null, Map.of("Origin", refused,
+            Api.Response preflightNo = http.send("OPTIONS", api.url("/api/v1/sessions"), null, null, Map.of("Origin", refused,
                     "Access-Control-Request-Method", "POST", "Access-Control-Request-Headers", "authorization,content-type"), Duration.ofSeconds(10));
             if (!allowed.equals(preflightOk.header("Access-Control-Allow-Origin"))) {
                 violations.add("preflight from the allowed origin: " + preflightOk.status() + " " + preflightOk.headers());

@@ -1,13 +1,13 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
-import io.chatsessions.reliability.support.RawHttp;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
+import io.chatsessions.testsupport.RawHttp;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestServer;
 import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestUser;
@@ -75,16 +75,16 @@ class HostileInputTest {
         try (Servers.Dedicated server = Servers.start(Map.of(), Servers.NO_RATE_LIMIT)) {
             Http http = new Http();
             String token = Servers.token("hostile-" + UUID.randomUUID());
-            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"target\",\"metadata\":{\"k\":\"v\"}}", Map.of(), Duration.ofSeconds(10));
+            Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, "{\"title\":\"target\",\"metadata\":{\"k\":\"v\"}}", Map.of(), Duration.ofSeconds(10));
             assertEquals(201, created.status(), created.describe());
             session = Json.parse(created.bytes()).get("id").asText();
             for (int i = 0; i < 2; i++) {
-                Outcome appended = http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
+                Api.Response appended = http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
                         "{\"role\":\"user\",\"content\":\"m" + i + "\"}", Map.of(), Duration.ofSeconds(10));
                 assertEquals(201, appended.status(), appended.describe());
                 message = Json.parse(appended.bytes()).get("id").asText();
             }
-            Map<String, String> before = Sql.fingerprint(server.db());
+            Map<String, String> before = TestSql.fingerprint(server.db());
 
             List<Hostile> requests = new ArrayList<>();
             requests.addAll(rawRequests(token));
@@ -123,7 +123,7 @@ class HostileInputTest {
                             failure = response.describe();
                         }
                     } else {
-                        Outcome outcome = http.send(request.method(), URI.create(server.url() + request.target()), null, request.body(),
+                        Api.Response outcome = http.send(request.method(), URI.create(server.url() + request.target()), null, request.body(),
                                 request.headers(), Duration.ofSeconds(20));
                         status = outcome.status();
                         contentType = outcome.header("Content-Type");
@@ -153,7 +153,7 @@ class HostileInputTest {
             pool.shutdownNow();
             long elapsed = System.nanoTime() - began;
 
-            Map<String, String> after = Sql.fingerprint(server.db());
+            Map<String, String> after = TestSql.fingerprint(server.db());
             boolean unchanged = before.equals(after);
             if (!unchanged) {
                 violations.add(0, "rows changed:\n      before " + before + "\n      after  " + after);

@@ -1,12 +1,12 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -42,20 +42,20 @@ class ObjectLevelAuthorizationTest {
         String userB = "authz-b-" + UUID.randomUUID();
         String tokenA = Servers.token(userA);
         String tokenB = Servers.token(userB);
-        Outcome created = http.postJson(server.url("/api/v1/sessions"), tokenA,
+        Api.Response created = http.postJson(server.url("/api/v1/sessions"), tokenA,
                 "{\"title\":\"A's secret session\",\"metadata\":{\"secret\":\"a-secret-value\"}}", Map.of(), Duration.ofSeconds(10));
         assertEquals(201, created.status(), created.describe());
         String sessionA = Json.parse(created.bytes()).get("id").asText();
         String messageA = null;
         for (int i = 0; i < 3; i++) {
-            Outcome appended = http.postJson(server.url("/api/v1/sessions/" + sessionA + "/messages"), tokenA,
+            Api.Response appended = http.postJson(server.url("/api/v1/sessions/" + sessionA + "/messages"), tokenA,
                     "{\"role\":\"user\",\"content\":\"a-secret-message " + i + "\"}", Map.of(), Duration.ofSeconds(10));
             assertEquals(201, appended.status(), appended.describe());
             messageA = Json.parse(appended.bytes()).get("id").asText();
         }
-        Outcome createdB = http.postJson(server.url("/api/v1/sessions"), tokenB, "{\"title\":\"B\"}", Map.of(), Duration.ofSeconds(10));
+        Api.Response createdB = http.postJson(server.url("/api/v1/sessions"), tokenB, "{\"title\":\"B\"}", Map.of(), Duration.ofSeconds(10));
         String sessionB = Json.parse(createdB.bytes()).get("id").asText();
-        Outcome appendedB = http.postJson(server.url("/api/v1/sessions/" + sessionB + "/messages"), tokenB,
+        Api.Response appendedB = http.postJson(server.url("/api/v1/sessions/" + sessionB + "/messages"), tokenB,
                 "{\"role\":\"user\",\"content\":\"b\"}", Map.of(), Duration.ofSeconds(10));
         String messageB = Json.parse(appendedB.bytes()).get("id").asText();
         Map<String, String> before = fingerprintOf(server, userA);
@@ -104,8 +104,8 @@ class ObjectLevelAuthorizationTest {
         for (Call call : calls) {
             String asA = call.path().replace("{S}", sessionA).replace("{M}", messageA);
             String missing = call.path().replace("{S}", MISSING_SESSION).replace("{M}", MISSING_MESSAGE);
-            Outcome attack = send(http, server, tokenB, asA, call);
-            Outcome control = send(http, server, tokenB, missing, call);
+            Api.Response attack = send(http, server, tokenB, asA, call);
+            Api.Response control = send(http, server, tokenB, missing, call);
             compared++;
             String label = call.method() + " " + call.path() + " " + call.headers() + " body=" + call.body();
             if (attack.status() < 0 || control.status() < 0) {
@@ -140,15 +140,15 @@ class ObjectLevelAuthorizationTest {
         }
 
         // B's list shows only B's session; the same Idempotency-Key as A's create is B's own.
-        Outcome list = http.get(server.url("/api/v1/sessions?limit=100"), tokenB, Duration.ofSeconds(10));
+        Api.Response list = http.get(server.url("/api/v1/sessions?limit=100"), tokenB, Duration.ofSeconds(10));
         for (JsonNode item : Json.parse(list.bytes()).get("items")) {
             if (!item.get("id").asText().equals(sessionB)) {
                 violations.add("B's list shows a session that is not B's: " + item);
             }
         }
         String sharedKey = "shared-key-" + UUID.randomUUID();
-        Outcome keyA = http.postJson(server.url("/api/v1/sessions"), tokenA, "{\"title\":\"k\"}", Map.of("Idempotency-Key", sharedKey), Duration.ofSeconds(10));
-        Outcome keyB = http.postJson(server.url("/api/v1/sessions"), tokenB, "{\"title\":\"k\"}", Map.of("Idempotency-Key", sharedKey), Duration.ofSeconds(10));
+        Api.Response keyA = http.postJson(server.url("/api/v1/sessions"), tokenA, "{\"title\":\"k\"}", Map.of("Idempotency-Key", sharedKey), Duration.ofSeconds(10));
+        Api.Response keyB = http.postJson(server.url("/api/v1/sessions"), tokenB, "{\"title\":\"k\"}", Map.of("Idempotency-Key", sharedKey), Duration.ofSeconds(10));
         if (keyA.status() != 201 || keyB.status() != 201 || Json.parse(keyA.bytes()).get("id").equals(Json.parse(keyB.bytes()).get("id"))) {
             violations.add("Idempotency-Key is not scoped to the caller: A " + keyA.describe() + ", B " + keyB.describe());
         }
@@ -179,7 +179,7 @@ class ObjectLevelAuthorizationTest {
         return !call.headers().containsKey("If-Match") || call.method().equals("DELETE");
     }
 
-    private static Outcome send(Http http, Servers.Dedicated server, String token, String path, Call call) {
+    private static Api.Response send(Http http, Servers.Dedicated server, String token, String path, Call call) {
         Map<String, String> headers = new LinkedHashMap<>(call.headers());
         if (call.body() != null && !headers.containsKey("Content-Type")) {
             headers.put("Content-Type", call.method().equals("PATCH") ? "application/merge-patch+json" : "application/json");
@@ -195,12 +195,12 @@ class ObjectLevelAuthorizationTest {
 
     private static Map<String, String> fingerprintOf(Servers.Dedicated server, String user) {
         Map<String, String> result = new LinkedHashMap<>();
-        result.put("sessions", String.valueOf(Sql.rows(server.db(),
+        result.put("sessions", String.valueOf(TestSql.rows(server.db(),
                 "SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) FROM chat.sessions t WHERE user_id = ?", user).get(0)));
-        result.put("messages", String.valueOf(Sql.rows(server.db(), """
+        result.put("messages", String.valueOf(TestSql.rows(server.db(), """
                 SELECT count(*), md5(coalesce(string_agg(m::text, '|' ORDER BY m.id), '')) FROM chat.messages m
                   JOIN chat.sessions s ON s.id = m.session_id WHERE s.user_id = ?""", user).get(0)));
-        result.put("idempotency_keys", String.valueOf(Sql.rows(server.db(),
+        result.put("idempotency_keys", String.valueOf(TestSql.rows(server.db(),
                 "SELECT count(*) FROM chat.idempotency_keys WHERE user_id = ?", user).get(0)));
         return result;
     }

@@ -1,14 +1,14 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Api;
 import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Latencies;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.ServiceProcess;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.reliability.support.Threads;
 import org.junit.jupiter.api.Test;
 
@@ -65,9 +65,9 @@ class ResourceLimitsTest {
             List<String> violations = new ArrayList<>();
             int ok = 0;
             int limited = 0;
-            Outcome firstLimited = null;
+            Api.Response firstLimited = null;
             for (int i = 0; i < 3 * BURST; i++) {
-                Outcome outcome = http.get(server.url("/api/v1/sessions"), flooder, Duration.ofSeconds(10));
+                Api.Response outcome = http.get(server.url("/api/v1/sessions"), flooder, Duration.ofSeconds(10));
                 if (outcome.status() == 200) {
                     ok++;
                 } else if (outcome.status() == 429) {
@@ -90,7 +90,7 @@ class ResourceLimitsTest {
             if (limited == 0) {
                 violations.add("no 429 after " + (3 * BURST) + " back-to-back requests (burst " + BURST + ")");
             }
-            Outcome otherUser = http.get(server.url("/api/v1/sessions"), other, Duration.ofSeconds(10));
+            Api.Response otherUser = http.get(server.url("/api/v1/sessions"), other, Duration.ofSeconds(10));
             if (otherUser.status() != 200) {
                 violations.add("another user was limited by the flooder's budget: " + otherUser.describe());
             }
@@ -99,7 +99,7 @@ class ResourceLimitsTest {
                 long seconds = Long.parseLong(firstLimited.header("Retry-After"));
                 Threads.sleep(seconds * 1000 + 100);
                 waited = seconds;
-                Outcome after = http.get(server.url("/api/v1/sessions"), flooder, Duration.ofSeconds(10));
+                Api.Response after = http.get(server.url("/api/v1/sessions"), flooder, Duration.ofSeconds(10));
                 if (after.status() != 200) {
                     violations.add("still limited after waiting Retry-After (" + seconds + " s): " + after.describe());
                 }
@@ -187,7 +187,7 @@ class ResourceLimitsTest {
         List<String> sessions = new ArrayList<>();
         for (int u = 0; u <= others; u++) {
             String token = Servers.token("p99-" + u + "-" + UUID.randomUUID());
-            Outcome created = http.postJson(server.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+            Api.Response created = http.postJson(server.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
             assertEquals(201, created.status(), created.describe());
             String id = Json.parse(created.bytes()).get("id").asText();
             StringBuilder batch = new StringBuilder("{\"messages\":[");
@@ -217,7 +217,7 @@ class ResourceLimitsTest {
                 while (running.get()) {
                     next = Math.max(next + 100_000_000L, System.nanoTime()); // 10 requests/s per user, no catching up after a stall
                     boolean flood = flooding.get();
-                    Outcome outcome = http.get(uri, token, Duration.ofSeconds(10));
+                    Api.Response outcome = http.get(uri, token, Duration.ofSeconds(10));
                     if (outcome.status() == 429) {
                         othersLimited.incrementAndGet();
                     }
@@ -285,12 +285,12 @@ class ResourceLimitsTest {
         try (Servers.Dedicated server = Servers.start(Map.of(), Servers.NO_RATE_LIMIT)) {
             Http http = new Http(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build());
             String token = Servers.token("queue-" + UUID.randomUUID());
-            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+            Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
             String session = Json.parse(created.bytes()).get("id").asText();
             int concurrent = 150;
-            ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<Api.Response> outcomes = new ConcurrentLinkedQueue<>();
             long recovered;
-            try (Connection lock = Sql.connect(server.db())) {
+            try (Connection lock = TestSql.connect(server.db())) {
                 lock.setAutoCommit(false);
                 try (Statement statement = lock.createStatement()) {
                     statement.execute("LOCK TABLE chat.sessions IN ACCESS EXCLUSIVE MODE");
@@ -319,7 +319,7 @@ class ResourceLimitsTest {
             List<String> violations = new ArrayList<>();
             Map<String, Long> statuses = new java.util.TreeMap<>();
             long slowest = 0;
-            for (Outcome o : outcomes) {
+            for (Api.Response o : outcomes) {
                 statuses.merge(o.status() < 0 ? "no answer" : Integer.toString(o.status()), 1L, Long::sum);
                 slowest = Math.max(slowest, o.latencyNanos());
                 if (o.latencyNanos() > Duration.ofSeconds(5).toNanos()) {
@@ -353,7 +353,7 @@ class ResourceLimitsTest {
             service.awaitReady(Duration.ofSeconds(90));
             Http http = new Http();
             String token = Servers.token("heap-" + UUID.randomUUID());
-            Outcome created = http.postJson(service.url().resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
+            Api.Response created = http.postJson(service.url().resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
             assertEquals(201, created.status(), created.describe());
             String session = Json.parse(created.bytes()).get("id").asText();
             String messages = "/api/v1/sessions/" + session + "/messages";
@@ -364,15 +364,15 @@ class ResourceLimitsTest {
             String sources = "[{\"snippet\":\"" + "s".repeat(327_680 - 262_144 - metadata.length() - 20) + "\"}]";
             String one = "{\"role\":\"assistant\",\"content\":\"" + content + "\",\"sources\":" + sources + ",\"metadata\":" + metadata + "}";
             for (int i = 0; i < 200; i++) {
-                Outcome appended = http.postJson(service.url().resolve(messages), token, one, Map.of(), Duration.ofSeconds(60));
+                Api.Response appended = http.postJson(service.url().resolve(messages), token, one, Map.of(), Duration.ofSeconds(60));
                 assertEquals(201, appended.status(), () -> appended.describe() + "\n" + service.logTail());
             }
             long totalBytes = 0;
             java.util.Set<Integer> seen = new java.util.TreeSet<>();
-            Outcome page = http.get(service.url().resolve(messages + "?limit=200"), token, Duration.ofSeconds(120));
+            Api.Response page = http.get(service.url().resolve(messages + "?limit=200"), token, Duration.ofSeconds(120));
             int pages = 0;
             while (true) {
-                Outcome current = page;
+                Api.Response current = page;
                 assertEquals(200, current.status(), () -> current.describe() + "\n" + service.logTail());
                 assertTrue(current.bytes().length <= 8 * 1024 * 1024, current.bytes().length + " bytes");
                 totalBytes += current.bytes().length;
@@ -402,12 +402,12 @@ class ResourceLimitsTest {
         Http http = new Http();
         String token = Servers.token("depth-" + UUID.randomUUID());
         List<String> violations = new ArrayList<>();
-        Outcome created = http.postJson(server.url("/api/v1/sessions"), token, "{\"metadata\":" + nest(20) + "}", Map.of(), Duration.ofSeconds(10));
+        Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, "{\"metadata\":" + nest(20) + "}", Map.of(), Duration.ofSeconds(10));
         if (created.status() != 201) {
             violations.add("session metadata nested 20 deep should be accepted: " + created.describe());
         }
         String session = created.status() == 201 ? Json.parse(created.bytes()).get("id").asText() : UUID.randomUUID().toString();
-        Outcome shallow = http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
+        Api.Response shallow = http.postJson(server.url("/api/v1/sessions/" + session + "/messages"), token,
                 "{\"role\":\"user\",\"content\":\"x\",\"metadata\":" + nest(20) + ",\"sources\":[{\"extra\":" + nest(20) + "}]}", Map.of(), Duration.ofSeconds(10));
         if (shallow.status() != 201) {
             violations.add("message metadata/sources nested 20 deep should be accepted: " + shallow.describe());
@@ -418,7 +418,7 @@ class ResourceLimitsTest {
                     "{\"role\":\"user\",\"content\":\"x\",\"sources\":[{\"extra\":" + nest(depth) + "}]}",
                     "{\"role\":\"user\",\"content\":\"x\",\"metadata\":{\"a\":" + "[".repeat(depth) + "]".repeat(depth) + "}}")) {
                 String path = body.startsWith("{\"metadata\"") ? "/api/v1/sessions" : "/api/v1/sessions/" + session + "/messages";
-                Outcome outcome = http.postJson(server.url(path), token, body, Map.of(), Duration.ofSeconds(30));
+                Api.Response outcome = http.postJson(server.url(path), token, body, Map.of(), Duration.ofSeconds(30));
                 slowest = Math.max(slowest, outcome.latencyNanos());
                 if (outcome.status() != 400 || HostileInputTest.check(outcome.status(), outcome.header("Content-Type"), outcome.bytes(), null) != null) {
                     violations.add("nesting " + depth + " on " + path + ": expected a 400 problem+json, got " + outcome.describe());

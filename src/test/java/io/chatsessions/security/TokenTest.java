@@ -1,5 +1,6 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Api;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -17,8 +18,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.chatsessions.auth.Tokens;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
+import io.chatsessions.testsupport.Http;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.Threads;
 import io.chatsessions.testsupport.TestServer;
@@ -169,7 +169,7 @@ class TokenTest {
         while (System.nanoTime() - downSince < Duration.ofSeconds(Figures.FULL ? 75 : 12).toNanos()) {
             for (String token : List.of(withK1, withK2)) {
                 tries++;
-                Outcome outcome = call(token);
+                Api.Response outcome = call(token);
                 if (outcome.status() == 200) {
                     accepted++;
                 } else {
@@ -180,7 +180,7 @@ class TokenTest {
             Threads.sleep(500);
         }
         String unknown = sign(new RSASSASigner(unpublished), JWSAlgorithm.RS256, "k-unpublished", claims(sub, c -> { }));
-        Outcome unknownWhileDown = call(unknown);
+        Api.Response unknownWhileDown = call(unknown);
         if (unknownWhileDown.status() != 401 || unknownWhileDown.latencyNanos() > Duration.ofSeconds(5).toNanos()) {
             violations.add("unknown kid while the JWKS endpoint is down: expected 401 within 5 s, got " + unknownWhileDown.describe()
                     + " after " + s(unknownWhileDown.latencyNanos()));
@@ -196,13 +196,13 @@ class TokenTest {
     }
 
     private void expect(List<String> violations, String label, String token, int status) {
-        Outcome outcome = call(token);
+        Api.Response outcome = call(token);
         if (outcome.status() != status) {
             violations.add(label + ": expected " + status + ", got " + outcome.describe());
         }
     }
 
-    private Outcome call(String token) {
+    private Api.Response call(String token) {
         return http.get(jwksServer.url("/api/v1/sessions"), token, Duration.ofSeconds(30));
     }
 
@@ -210,7 +210,7 @@ class TokenTest {
         int refused = 0;
         for (var entry : tokens.entrySet()) {
             boolean control = entry.getKey().contains("(control)");
-            Outcome outcome = http.get(server.url("/api/v1/sessions"), entry.getValue().isEmpty() ? null : entry.getValue(), Duration.ofSeconds(30));
+            Api.Response outcome = http.get(server.url("/api/v1/sessions"), entry.getValue().isEmpty() ? null : entry.getValue(), Duration.ofSeconds(30));
             if (entry.getValue().isEmpty()) {
                 outcome = http.send("GET", server.url("/api/v1/sessions"), null, null, Map.of("Authorization", "Bearer "), Duration.ofSeconds(30));
             }
@@ -230,7 +230,7 @@ class TokenTest {
                         + outcome.describe() + " WWW-Authenticate=" + wwwAuthenticate + " Content-Type=" + type);
             }
         }
-        Outcome none = http.get(server.url("/api/v1/sessions"), null, Duration.ofSeconds(30));
+        Api.Response none = http.get(server.url("/api/v1/sessions"), null, Duration.ofSeconds(30));
         if (none.status() != 401) {
             violations.add(serverName + ", no Authorization header: expected 401, got " + none.describe());
         } else {

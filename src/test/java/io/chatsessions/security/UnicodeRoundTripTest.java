@@ -1,14 +1,14 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.chatsessions.reliability.support.Figures;
-import io.chatsessions.reliability.support.Http;
-import io.chatsessions.reliability.support.Http.Outcome;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Http;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.reliability.support.Servers;
-import io.chatsessions.reliability.support.Sql;
+import io.chatsessions.testsupport.TestSql;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -61,7 +61,7 @@ class UnicodeRoundTripTest {
             ObjectNode session = Json.MAPPER.createObjectNode();
             session.put("title", text.length() > 200 ? text.substring(0, 100) : text);
             session.putObject("metadata").put(text, text).putArray("list").add(text);
-            Outcome created = http.postJson(server.url("/api/v1/sessions"), token, Json.write(session), Map.of(), Duration.ofSeconds(10));
+            Api.Response created = http.postJson(server.url("/api/v1/sessions"), token, Json.write(session), Map.of(), Duration.ofSeconds(10));
             if (created.status() != 201) {
                 violations.add(label + ": create answered " + created.describe());
                 continue;
@@ -79,7 +79,7 @@ class UnicodeRoundTripTest {
                     .put("document_id", text).put(text, text);
             message.put("query_type", "hybrid");
             message.putObject("metadata").put("note", text);
-            Outcome appended = http.postJson(server.url("/api/v1/sessions/" + id + "/messages"), token, Json.write(message), Map.of(), Duration.ofSeconds(10));
+            Api.Response appended = http.postJson(server.url("/api/v1/sessions/" + id + "/messages"), token, Json.write(message), Map.of(), Duration.ofSeconds(10));
             if (appended.status() != 201) {
                 violations.add(label + ": append answered " + appended.describe());
                 continue;
@@ -94,7 +94,7 @@ class UnicodeRoundTripTest {
 
             ObjectNode batch = Json.MAPPER.createObjectNode();
             batch.putArray("messages").addObject().put("role", "user").put("content", text + " ↩ " + text);
-            Outcome batched = http.postJson(server.url("/api/v1/sessions/" + id + "/messages:batch"), token, Json.write(batch), Map.of(), Duration.ofSeconds(10));
+            Api.Response batched = http.postJson(server.url("/api/v1/sessions/" + id + "/messages:batch"), token, Json.write(batch), Map.of(), Duration.ofSeconds(10));
             if (batched.status() != 201) {
                 violations.add(label + ": batch answered " + batched.describe());
             } else {
@@ -105,7 +105,7 @@ class UnicodeRoundTripTest {
             ObjectNode patch = Json.MAPPER.createObjectNode();
             patch.put("title", new StringBuilder(text.length() > 100 ? text.substring(0, 100) : text).reverse().toString()
                     .replaceAll("[\uD800-\uDFFF]", "x"));
-            Outcome patched = http.send("PATCH", server.url("/api/v1/sessions/" + id), token, Json.write(patch).getBytes(StandardCharsets.UTF_8),
+            Api.Response patched = http.send("PATCH", server.url("/api/v1/sessions/" + id), token, Json.write(patch).getBytes(StandardCharsets.UTF_8),
                     Map.of("Content-Type", "application/merge-patch+json"), Duration.ofSeconds(10));
             if (patched.status() != 200) {
                 violations.add(label + ": patch answered " + patched.describe());
@@ -114,7 +114,7 @@ class UnicodeRoundTripTest {
             }
 
             // And in the database, as UTF-8 bytes.
-            byte[] inDatabase = (byte[]) Sql.rows(server.db(), "SELECT convert_to(content, 'UTF8') FROM chat.messages WHERE id = ?::uuid", messageId).get(0).get(0);
+            byte[] inDatabase = (byte[]) TestSql.rows(server.db(), "SELECT convert_to(content, 'UTF8') FROM chat.messages WHERE id = ?::uuid", messageId).get(0).get(0);
             checked++;
             if (!Arrays.equals(inDatabase, text.getBytes(StandardCharsets.UTF_8))) {
                 violations.add(label + ": the database holds other bytes: " + new String(inDatabase, StandardCharsets.UTF_8));
@@ -122,15 +122,15 @@ class UnicodeRoundTripTest {
         }
 
         // The content limit is 256 KiB of UTF-8, not characters.
-        Outcome createdForLimit = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
+        Api.Response createdForLimit = http.postJson(server.url("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(10));
         String limitSession = Json.parse(createdForLimit.bytes()).get("id").asText();
         String fits = "😀".repeat(65_536);
-        Outcome atLimit = http.postJson(server.url("/api/v1/sessions/" + limitSession + "/messages"), token,
+        Api.Response atLimit = http.postJson(server.url("/api/v1/sessions/" + limitSession + "/messages"), token,
                 "{\"role\":\"user\",\"content\":" + Json.quote(fits) + "}", Map.of(), Duration.ofSeconds(30));
         if (atLimit.status() != 201 || !Json.parse(atLimit.bytes()).get("content").asText().equals(fits)) {
             violations.add("65,536 four-byte emoji (exactly 256 KiB of UTF-8) should be stored as sent: " + atLimit.describe());
         }
-        Outcome overLimit = http.postJson(server.url("/api/v1/sessions/" + limitSession + "/messages"), token,
+        Api.Response overLimit = http.postJson(server.url("/api/v1/sessions/" + limitSession + "/messages"), token,
                 "{\"role\":\"user\",\"content\":" + Json.quote(fits + "😀") + "}", Map.of(), Duration.ofSeconds(30));
         if (overLimit.status() != 400) {
             violations.add("65,537 four-byte emoji (256 KiB + 4 bytes) should be a 400: " + overLimit.describe());

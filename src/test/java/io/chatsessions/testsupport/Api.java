@@ -1,25 +1,29 @@
 package io.chatsessions.testsupport;
 
 import io.chatsessions.auth.Tokens;
-import io.micronaut.core.type.Argument;
-import io.micronaut.serde.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
-/** A black-box HTTP client for the API: real requests over TCP, raw bodies, JSON decoded for assertions. */
+/**
+ * The kit's black-box HTTP client for the API: real requests over TCP ({@link Http}), raw bodies, JSON decoded for
+ * assertions, and expectations on the answer ({@code api.post(...).expect(201).expectHeader("Location", ...)}).
+ */
 public final class Api {
 
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final Http CLIENT = new Http(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
     private final URI base;
     private final String token;
 
@@ -74,22 +78,15 @@ public final class Api {
     }
 
     public Response sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
+        Response response = CLIENT.send(method, base.resolve(path), token, body, headers, Duration.ofSeconds(30));
+        if (response.failure() != null) {
+            throw response.failure() instanceof IOException io ? new UncheckedIOException(io)
+                    : new IllegalStateException(response.failure());
         }
-        headers.forEach(request::header);
-        try {
-            HttpResponse<byte[]> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Response(response.statusCode(), response.headers().map(), response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        if (TestServer.isInProcess(base)) {
+            OpenApiResponses.check(base, method, path, response);
         }
+        return response;
     }
 
     // ---- shortcuts used by many tests
@@ -107,16 +104,19 @@ public final class Api {
     }
 
     private static Map<String, String> withJson(Map<String, String> headers) {
-        if (headers.keySet().stream().anyMatch(h -> h.equalsIgnoreCase("Content-Type"))) {
-            return headers;
-        }
-        var merged = new java.util.HashMap<>(headers);
-        merged.put("Content-Type", "application/json");
-        return merged;
+        return Http.withJson(headers);
     }
 
-    /** A response: status, headers, raw body; {@link #json()} decodes an object body. */
-    public record Response(int status, Map<String, List<String>> headers, byte[] bytes) {
+    /**
+     * One answer: status, headers, raw body, or status -1 and {@link #failure()} when no answer arrived; times are
+     * System.nanoTime(). {@link #json()} decodes an object body; the {@code expect...} methods fail with the body.
+     */
+    public record Response(int status, Map<String, List<String>> headers, byte[] bytes, Throwable failure,
+                           long startNanos, long endNanos) {
+
+        public Response(int status, Map<String, List<String>> headers, byte[] bytes) {
+            this(status, headers, bytes, null, 0, 0);
+        }
 
         public String body() {
             return new String(bytes, StandardCharsets.UTF_8);
@@ -131,10 +131,15 @@ public final class Api {
 
         public Map<String, Object> json() {
             try {
-                return ObjectMapper.getDefault().readValue(bytes, Argument.mapOf(String.class, Object.class));
+                return Json.MAPPER.readValue(bytes, new TypeReference<Map<String, Object>>() { });
             } catch (IOException e) {
                 throw new UncheckedIOException("not JSON: " + body(), e);
             }
+        }
+
+        /** The body as a JSON tree. */
+        public JsonNode tree() {
+            return Json.parse(bytes);
         }
 
         @SuppressWarnings("unchecked")
@@ -142,11 +147,75 @@ public final class Api {
             return (List<Map<String, Object>>) json().get("items");
         }
 
+        public long latencyNanos() {
+            return endNanos - startNanos;
+        }
+
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        public boolean refused() {
+            for (Throwable t = failure; t != null; t = t.getCause()) {
+                if (t instanceof ConnectException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        public boolean timedOut() {
+            return failure instanceof HttpTimeoutException;
+        }
+
+        public String describe() {
+            return status >= 0 ? "HTTP " + status + " " + abbreviate(body())
+                    : "no response (" + failure.getClass().getSimpleName() + ": " + failure.getMessage() + ")";
+        }
+
         public Response expect(int expected) {
             if (status != expected) {
-                throw new AssertionError("expected HTTP " + expected + " but got " + status + ": " + body());
+                throw new AssertionError("expected HTTP " + expected + " but got " + describe());
             }
             return this;
+        }
+
+        /** The header has exactly this (first) value. */
+        public Response expectHeader(String name, String expected) {
+            if (!Objects.equals(expected, header(name))) {
+                throw new AssertionError("expected header " + name + ": " + expected + " but got " + header(name)
+                        + " (" + describe() + ")");
+            }
+            return this;
+        }
+
+        /** The header is absent. */
+        public Response expectNoHeader(String name) {
+            return expectHeader(name, null);
+        }
+
+        /** The JSON object body's top-level field equals this value (as decoded: String, Integer, Boolean, Map, List, null). */
+        public Response expectJson(String field, Object expected) {
+            Map<String, Object> json = json();
+            if (!json.containsKey(field) || !Objects.equals(expected, json.get(field))) {
+                throw new AssertionError("expected \"" + field + "\": " + expected + " but got "
+                        + (json.containsKey(field) ? json.get(field) : "no such field") + " in " + abbreviate(body()));
+            }
+            return this;
+        }
+
+        /** application/problem+json with this problem type. */
+        public Response expectProblem(int expectedStatus, String type) {
+            expect(expectedStatus);
+            String contentType = header("Content-Type");
+            if (contentType == null || !contentType.startsWith("application/problem+json")) {
+                throw new AssertionError("expected application/problem+json but got " + contentType + " (" + describe() + ")");
+            }
+            return expectJson("type", type);
+        }
+
+        private static String abbreviate(String text) {
+            return text.length() > 300 ? text.substring(0, 300) + "..." : text;
         }
     }
 }

@@ -1,9 +1,46 @@
 package io.chatsessions.testsupport;
 
-/** Hand-built JSON for request bodies: exact bytes, nothing escaped that need not be. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The tests' one JSON library, Jackson databind (the Kubernetes models and the OpenAPI validator are Jackson too):
+ * trees and maps for reading answers, and hand-built literals for request bodies whose exact bytes matter.
+ */
 public final class Json {
 
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
     private Json() {
+    }
+
+    public static JsonNode parse(byte[] bytes) {
+        try {
+            return MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + new String(bytes, StandardCharsets.UTF_8), e);
+        }
+    }
+
+    public static JsonNode parse(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + text, e);
+        }
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A JSON string literal (quotes included); only what JSON requires is escaped, so non-ASCII stays as UTF-8. */

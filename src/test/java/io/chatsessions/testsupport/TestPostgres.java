@@ -51,6 +51,22 @@ public final class TestPostgres {
         return new DatabaseSettings("localhost", server().getPort(), name, "postgres", "postgres", DatabaseSettings.DEFAULT_SCHEMA);
     }
 
+    /** The POSTGRES_* environment variables that point the service (or its CLI) at {@code db}. */
+    public static java.util.Map<String, String> environment(DatabaseSettings db) {
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        if (db.multiHost()) {
+            env.put("POSTGRES_HOST", io.chatsessions.config.DatabaseHost.render(db.hosts()));
+        } else {
+            env.put("POSTGRES_HOST", db.host());
+            env.put("POSTGRES_PORT", Integer.toString(db.port()));
+        }
+        env.put("POSTGRES_DB", db.database());
+        env.put("POSTGRES_USER", db.user());
+        env.put("POSTGRES_PASSWORD", db.password());
+        env.put("POSTGRES_SCHEMA", db.schema());
+        return env;
+    }
+
     public static void execute(String database, String sql) {
         try (Connection connection = server().getDatabase("postgres", database).getConnection();
              Statement statement = connection.createStatement()) {

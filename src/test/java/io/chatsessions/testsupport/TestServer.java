@@ -25,11 +25,16 @@ public final class TestServer {
     public static final String SECRET = "test-secret-that-is-definitely-at-least-32-bytes";
     private static DatabaseSettings database;
     private static EmbeddedServer shared;
+    /** The server of the running {@link ApiSuite} (a {@code @MicronautTest} class), which {@link #url()} then answers. */
+    private static EmbeddedServer inProcess;
 
     private TestServer() {
     }
 
     public static synchronized URI url() {
+        if (inProcess != null) {
+            return inProcess.getURI();
+        }
         if (shared == null) {
             shared = start(Map.of(), Map.of());
         }
@@ -39,7 +44,17 @@ public final class TestServer {
     /** Where the shared instance answers /health and /prometheus. */
     public static synchronized URI managementUrl() {
         url();
-        return managementUrl(shared);
+        return managementUrl(inProcess != null ? inProcess : shared);
+    }
+
+    /** Whether {@code base} is the running {@link ApiSuite}'s server (whose answers the kit checks against its OpenAPI document). */
+    static synchronized boolean isInProcess(URI base) {
+        return inProcess != null && inProcess.getURI().equals(base);
+    }
+
+    /** While an {@link ApiSuite} runs, the kit's clients ({@link Api#newUser()}, {@link TestUser}) talk to its server. */
+    static synchronized void useInProcess(EmbeddedServer server) {
+        inProcess = server;
     }
 
     /** Where an instance answers /health and /prometheus (the API port does not). */
@@ -71,6 +86,12 @@ public final class TestServer {
     }
 
     public static EmbeddedServer start(DatabaseSettings db, Map<String, String> extraEnv, Map<String, Object> extraProperties) {
+        ApplicationContext context = ApplicationContext.builder().properties(properties(db, extraEnv, extraProperties)).start();
+        return context.getBean(EmbeddedServer.class).start();
+    }
+
+    /** The Micronaut properties of a test instance on {@code db}: as {@code serve} sets them, plus the test's own. */
+    public static Map<String, Object> properties(DatabaseSettings db, Map<String, String> extraEnv, Map<String, Object> extraProperties) {
         Map<String, String> env = new HashMap<>();
         env.put("AUTH_JWT_SECRET", SECRET);
         env.putAll(extraEnv);
@@ -80,7 +101,6 @@ public final class TestServer {
         // Functional tests drive one user hard; the rate limit has its own tests that switch it back on.
         properties.put("chat.rate-limit.enabled", false);
         properties.putAll(extraProperties);
-        ApplicationContext context = ApplicationContext.builder().properties(properties).start();
-        return context.getBean(EmbeddedServer.class).start();
+        return properties;
     }
 }

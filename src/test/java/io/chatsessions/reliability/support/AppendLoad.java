@@ -1,5 +1,8 @@
 package io.chatsessions.reliability.support;
 
+import io.chatsessions.testsupport.Api;
+import io.chatsessions.testsupport.Json;
+import io.chatsessions.testsupport.Http;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -37,7 +40,7 @@ public final class AppendLoad {
         for (int c = 0; c < clients; c++) {
             URI base = services.get(c % services.size());
             String token = Servers.token("load-" + UUID.randomUUID());
-            Http.Outcome created = http.postJson(base.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
+            Api.Response created = http.postJson(base.resolve("/api/v1/sessions"), token, "{}", Map.of(), Duration.ofSeconds(30));
             if (created.status() != 201) {
                 throw new AssertionError("creating a load session: " + created.describe());
             }
@@ -56,7 +59,7 @@ public final class AppendLoad {
             threads.add(Threads.start("append-load-" + c, () -> {
                 int i = 0;
                 while (System.nanoTime() < end) {
-                    Http.Outcome outcome = http.postJson(appendUris.get(client), tokens.get(client),
+                    Api.Response outcome = http.postJson(appendUris.get(client), tokens.get(client),
                             "{\"role\":\"user\",\"content\":\"load " + i++ + "\"}", Map.of(), Duration.ofSeconds(10));
                     statuses.computeIfAbsent(outcome.status(), s -> new AtomicLong()).incrementAndGet();
                     if (outcome.status() == 201) {

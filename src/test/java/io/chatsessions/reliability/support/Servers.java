@@ -1,5 +1,6 @@
 package io.chatsessions.reliability.support;
 
+import io.chatsessions.testsupport.Http;
 import io.chatsessions.auth.Tokens;
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.migration.Migrations;

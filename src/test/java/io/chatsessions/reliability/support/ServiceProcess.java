@@ -1,6 +1,8 @@
 package io.chatsessions.reliability.support;
 
+import io.chatsessions.testsupport.Http;
 import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.testsupport.TestPostgres;
 import io.chatsessions.testsupport.TestServer;
 
 import java.io.File;
@@ -12,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -41,16 +42,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Environment for serving {@code db} with the test secret and no rate limit (load tests are one user per writer). */
     public static Map<String, String> environment(DatabaseSettings db) {
-        Map<String, String> env = new HashMap<>();
-        if (db.multiHost()) {
-            env.put("POSTGRES_HOST", io.chatsessions.config.DatabaseHost.render(db.hosts()));
-        } else {
-            env.put("POSTGRES_HOST", db.host());
-            env.put("POSTGRES_PORT", Integer.toString(db.port()));
-        }
-        env.put("POSTGRES_DB", db.database());
-        env.put("POSTGRES_USER", db.user());
-        env.put("POSTGRES_PASSWORD", db.password());
+        Map<String, String> env = TestPostgres.environment(db);
         env.put("AUTH_JWT_SECRET", TestServer.SECRET);
         env.put("RATE_LIMIT_ENABLED", "false");
         return env;

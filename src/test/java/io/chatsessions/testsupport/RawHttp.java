@@ -1,4 +1,4 @@
-package io.chatsessions.reliability.support;
+package io.chatsessions.testsupport;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
