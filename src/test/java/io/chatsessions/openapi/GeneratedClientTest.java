@@ -3,7 +3,7 @@ package io.chatsessions.openapi;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.chatsessions.auth.Tokens;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestServer;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,7 +1,7 @@
 package io.chatsessions.openapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.chatsessions.reliability.support.Json;
+import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestServer;
 import org.junit.jupiter.api.Test;
 
