@@ -27,23 +27,24 @@ import java.util.regex.Pattern;
  */
 @Serdeable(naming = SnakeCaseStrategy.class)
 @Schema(name = "MessageWrite", description = "One message to append; unknown or read-only fields are rejected with 400. "
-        + "Content, sources and metadata together take at most CHAT_LIMITS_MAX_MESSAGE_BYTES bytes. A JSON number anywhere "
+        + "Content, sources and metadata together take at most {limits.maxMessageBytes} bytes (CHAT_LIMITS_MAX_MESSAGE_BYTES). A JSON number anywhere "
         + "may take at most 40 characters once written without an exponent (as the database stores it).")
 public record MessageInput(
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"user", "assistant", "system", "tool"})
         String role,
-        @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
-                description = "At most CHAT_LIMITS_MAX_CONTENT_BYTES bytes of UTF-8; may be empty only for tool")
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 262144,
+                description = "At most {limits.maxContentBytes} bytes of UTF-8 (CHAT_LIMITS_MAX_CONTENT_BYTES; maxLength counts "
+                        + "characters, the server counts bytes); may be empty only for tool")
         String content,
         @ArraySchema(arraySchema = @Schema(implementation = Sources.class, nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
-                description = "RAG citations, at most CHAT_LIMITS_MAX_SOURCES_BYTES bytes serialized"),
+                description = "RAG citations, at most {limits.maxSources} and {limits.maxSourcesBytes} bytes serialized (CHAT_LIMITS_MAX_SOURCES, CHAT_LIMITS_MAX_SOURCES_BYTES)"),
                 schema = @Schema(implementation = Source.class), maxItems = 100)
         @Nullable String sources,
         @Schema(nullable = true, minimum = "0") Integer latencyMs,
         @Schema(nullable = true, minimum = "1", maximum = "1000") Integer topK,
         @Schema(nullable = true, pattern = "^[A-Za-z0-9_.:-]{1,64}$", example = "hybrid") String queryType,
         @Schema(implementation = Map.class, additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
-                description = "Any JSON object, at most CHAT_LIMITS_MAX_METADATA_BYTES bytes serialized")
+                description = "Any JSON object, at most {limits.maxMetadataBytes} bytes serialized (CHAT_LIMITS_MAX_METADATA_BYTES)")
         String metadata) {
 
     static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");

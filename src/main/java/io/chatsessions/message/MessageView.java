@@ -5,11 +5,9 @@ import io.chatsessions.json.Timestamps;
 import io.micronaut.json.tree.JsonNode;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
-import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -20,12 +18,12 @@ import java.util.UUID;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "MessageResponse")
 public record MessageView(UUID id, UUID sessionId, int seq, String role, String content,
-                          @ArraySchema(arraySchema = @Schema(implementation = MessageInput.Sources.class, nullable = true),
-                                  schema = @Schema(implementation = MessageInput.Source.class))
-                          JsonNode sources,
-                          Integer latencyMs, Integer topK, String queryType,
-                          @Schema(implementation = Map.class, additionalProperties = Schema.AdditionalPropertiesValue.TRUE) JsonNode metadata,
-                          @Schema(format = "date-time") String createdAt) {
+                          @Schema(ref = "#/components/schemas/Sources", requiredMode = Schema.RequiredMode.REQUIRED) JsonNode sources,
+                          @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer latencyMs,
+                          @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer topK,
+                          @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String queryType,
+                          @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode metadata,
+                          @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt) {
 
     static MessageView of(Message message, JsonNode sources, JsonNode metadata) {
         return new MessageView(message.id(), message.sessionId(), message.seq(), message.role(), message.content(),

@@ -23,8 +23,8 @@ public record SessionInput(
         @Schema(nullable = true, maxLength = SessionInput.MAX_TITLE_CHARACTERS,
                 description = "At most " + SessionInput.MAX_TITLE_CHARACTERS + " characters") String title,
         @Schema(implementation = Map.class, additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
-                description = "Any JSON object, at most CHAT_LIMITS_MAX_METADATA_BYTES bytes serialized") String metadata,
-        @Schema(defaultValue = "false") boolean archived) {
+                description = "Any JSON object, at most {limits.maxMetadataBytes} bytes serialized (CHAT_LIMITS_MAX_METADATA_BYTES)") String metadata,
+        @Schema(description = "false when omitted") boolean archived) {
 
     public static final int MAX_TITLE_CHARACTERS = 200;
     static final Set<String> WRITABLE = Set.of("title", "metadata", "archived");

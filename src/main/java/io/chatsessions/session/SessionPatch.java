@@ -26,7 +26,7 @@ public record SessionPatch(
                 description = "At most " + SessionInput.MAX_TITLE_CHARACTERS + " characters; null clears it") String title,
         @Schema(implementation = Map.class, nullable = true, additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
                 description = "Merged into the current metadata per RFC 7396 (null resets it to {}); the result takes at most "
-                        + "CHAT_LIMITS_MAX_METADATA_BYTES bytes serialized") JsonNode metadata,
+                        + "{limits.maxMetadataBytes} bytes serialized (CHAT_LIMITS_MAX_METADATA_BYTES)") JsonNode metadata,
         @Schema(description = "true or false (not null)") Boolean archived) {
 
     /** The body as a patch, or a 400 listing every bad field. */

@@ -7,7 +7,6 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.swagger.v3.oas.annotations.media.Schema;
 
-import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -18,10 +17,11 @@ import java.util.UUID;
 @Serdeable(naming = SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @Schema(name = "SessionResponse")
-public record SessionView(UUID id, String userId, String title,
-                          @Schema(implementation = Map.class, additionalProperties = Schema.AdditionalPropertiesValue.TRUE) JsonNode metadata,
+public record SessionView(UUID id, String userId, @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String title,
+                          @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode metadata,
                           boolean archived, int messageCount,
-                          @Schema(format = "date-time") String createdAt, @Schema(format = "date-time") String updatedAt,
+                          @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt,
+                          @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String updatedAt,
                           int version) {
 
     static SessionView of(Session session, JsonNode metadata) {
@@ -34,6 +34,6 @@ public record SessionView(UUID id, String userId, String title,
     @Serdeable(naming = SnakeCaseStrategy.class)
     @JsonInclude(JsonInclude.Include.ALWAYS)
     @Schema(name = "SessionPage")
-    public record Page(List<SessionView> items, @Schema(nullable = true) String nextCursor) {
+    public record Page(List<SessionView> items, @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String nextCursor) {
     }
 }

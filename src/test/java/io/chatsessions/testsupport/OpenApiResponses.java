@@ -130,7 +130,7 @@ public final class OpenApiResponses {
             return List.of(where + ": status " + status + " is not documented (documented: "
                     + fieldNames(operation.responses()) + ")");
         }
-        JsonNode documented = operation.responses().get(key);
+        JsonNode documented = resolved(operation.responses().get(key));
         if (response.bytes().length == 0) {
             return List.of();
         }
@@ -148,6 +148,13 @@ public final class OpenApiResponses {
                 // one line per kind of problem, not per array element: /items/7/title -> /items/*/title
                 .map(error -> where + ": " + error.toString().replaceAll("/\\d+(?=[/:])", "/*"))
                 .toList();
+    }
+
+    /** A response given as {@code $ref: '#/components/responses/Name'} is the one it names. */
+    private JsonNode resolved(JsonNode response) {
+        String ref = response.path("$ref").asText("");
+        String prefix = "#/components/responses/";
+        return ref.startsWith(prefix) ? components.path("responses").path(ref.substring(prefix.length())) : response;
     }
 
     private static String fieldNames(JsonNode node) {

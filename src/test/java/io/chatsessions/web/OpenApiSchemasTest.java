@@ -44,7 +44,12 @@ class OpenApiSchemasTest {
         assertEquals("array", sources.get("type"));
         assertEquals(100, sources.get("maxItems"));
         assertEquals("#/components/schemas/Source", map(sources.get("items")).get("$ref"));
-        assertEquals("#/components/schemas/Source", map(property("MessageResponse", "sources").get("items")).get("$ref"));
+        // a response's sources: the shared nullable array of Source (components.yml), null when the message has none
+        assertEquals("#/components/schemas/Sources", property("MessageResponse", "sources").get("$ref"));
+        Map<String, Object> responseSources = map(schemas().get("Sources"));
+        assertEquals("array", responseSources.get("type"));
+        assertEquals(true, responseSources.get("nullable"));
+        assertEquals("#/components/schemas/Source", map(responseSources.get("items")).get("$ref"));
     }
 
     @Test
