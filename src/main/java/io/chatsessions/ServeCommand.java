@@ -42,7 +42,7 @@ final class ServeCommand {
             return;
         }
         ApplicationContext context = Micronaut.build(args)
-                .mainClass(Application.class)
+                .mainClass(ServeCommand.class)
                 .banner(false)
                 .properties(ServerProperties.of(db, auth, env))
                 .build()
