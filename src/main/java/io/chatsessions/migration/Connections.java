@@ -33,7 +33,7 @@ final class Connections {
     }
 
     /** {@code MIGRATE_WAIT_SECONDS}: how long to wait for the database to accept connections (default 60, 0 = one try). */
-    static int waitSeconds(Map<String, String> env) throws CliArguments.UsageException {
+    static int waitSeconds(Map<String, String> env) {
         String value = env.get(WAIT_SETTING);
         if (value == null || value.isBlank()) {
             return DEFAULT_WAIT_SECONDS;
@@ -45,7 +45,7 @@ final class Connections {
             }
             return seconds;
         } catch (NumberFormatException e) {
-            throw new CliArguments.UsageException(WAIT_SETTING + " must be a whole number of seconds (0 or more), got '" + value + "'");
+            throw new IllegalArgumentException(WAIT_SETTING + " must be a whole number of seconds (0 or more), got '" + value + "'");
         }
     }
 
