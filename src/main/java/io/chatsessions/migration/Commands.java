@@ -36,11 +36,13 @@ final class Commands {
     private final Map<String, String> env;
     private final int waitSeconds;
     private final MigrationCli.Locations locations;
+    private final FluentConfiguration configuration;
     private final PrintStream out;
     private final String prefix;
 
     Commands(CliArguments arguments, DatabaseSettings db, Map<String, String> env, int waitSeconds,
-             MigrationCli.Locations locations, PrintStream out, String prefix) {
+             MigrationCli.Locations locations, FluentConfiguration configuration, PrintStream out, String prefix) {
+        this.configuration = configuration;
         this.arguments = arguments;
         this.db = db;
         this.env = env;
@@ -71,9 +73,8 @@ final class Commands {
     }
 
     private Flyway flyway(PGSimpleDataSource dataSource, Consumer<FluentConfiguration> customize) {
-        FluentConfiguration configuration = Migrations.configure(db, locations.migrations())
-                .dataSource(dataSource)
-                .loggers(CliLog.class.getName());
+        // micronaut-flyway's configuration (one per command run), with this command's connection and logger
+        configuration.dataSource(dataSource).loggers(CliLog.class.getName());
         customize.accept(configuration);
         return configuration.load();
     }

@@ -2,6 +2,7 @@ package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.config.MissingSettingException;
+import io.micronaut.context.ApplicationContext;
 import org.flywaydb.core.api.FlywayException;
 
 import java.io.PrintStream;
@@ -12,7 +13,8 @@ import java.util.Set;
 /**
  * The schema commands of the jar: {@code java -jar chat-sessions.jar migrate|info|validate|baseline|repair|undo|verify},
  * parsed by picocli ({@link SchemaCommands}).
- * Plain Java over JDBC and Flyway (no Micronaut context: an init container should start in a second).
+ * Flyway over JDBC, configured by micronaut-flyway in a Micronaut context of the "migration" environment without the
+ * HTTP server ({@link FlywayConfiguration}).
  *
  * <p>Exit status: 0 done (or nothing to do), 1 the command failed, found differences, or a setting is missing or
  * malformed (named in the message), 2 usage error (unknown command or option, printed with the usage). Every
@@ -58,8 +60,9 @@ public final class MigrationCli {
             return 1;
         }
         CliLog.route(err, prefix);
-        try {
-            return new Commands(arguments, db, context.env(), waitSeconds, context.locations(), context.out(), prefix).execute();
+        try (ApplicationContext flyway = FlywayConfiguration.start(db, context.locations().migrations())) {
+            return new Commands(arguments, db, context.env(), waitSeconds, context.locations(), FlywayConfiguration.of(flyway),
+                    context.out(), prefix).execute();
         } catch (CliFailure e) {
             err.println(prefix + e.getMessage());
             return e.exitCode();
