@@ -30,20 +30,12 @@ class PackageCyclesTest {
 
     private static final Path SOURCES = Path.of("src/main/java/io/chatsessions");
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?io\\.chatsessions\\.((?:[a-z][a-z0-9]*\\.)*)[A-Z]", Pattern.MULTILINE);
-    /** Issue 13 removes this one in its own change (auth settings into config); delete the entry once it is gone. */
-    private static final Set<Set<String>> KNOWN = Set.of(Set.of("auth", "config"));
 
     @Test
     void noPackagesDependOnEachOther() throws IOException {
         Map<String, Set<String>> imports = imports();
         assertTrue(imports.keySet().containsAll(Set.of("db", "error", "json", "web", "message", "session")), imports.keySet().toString());
-        List<Set<String>> cycles = new ArrayList<>();
-        for (Set<String> cycle : cycles(imports)) {
-            if (!KNOWN.contains(cycle)) {
-                cycles.add(cycle);
-            }
-        }
-        assertEquals(List.of(), cycles, "packages that depend on each other (imports: " + imports + ")");
+        assertEquals(List.of(), cycles(imports), "packages that depend on each other (imports: " + imports + ")");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.chatsessions.auth;
 
 import io.chatsessions.config.MissingSettingException;
+import io.chatsessions.config.SecurityProperties;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.Map;
  * a shared secret next to the identity provider's keys would be a second, weaker way to mint tokens. {@code jwtSecret}
  * is the secret in effect (null when HS256 is off).
  */
-public record AuthSettings(String jwtSecret, String jwksUrl, String issuer, String audience) {
+public record AuthSettings(String jwtSecret, String jwksUrl, String issuer, String audience) implements SecurityProperties {
 
     /** Micronaut property read by {@link CachingTokenValidator}: the JWS algorithms these settings accept. */
     public static final String ACCEPTED_ALGORITHMS = "chat.auth.accepted-algorithms";
@@ -54,6 +55,7 @@ public record AuthSettings(String jwtSecret, String jwksUrl, String issuer, Stri
     }
 
     /** Micronaut Security properties for these settings. */
+    @Override
     public Map<String, Object> properties() {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(ACCEPTED_ALGORITHMS, String.join(",", acceptedAlgorithms()));

@@ -1,7 +1,5 @@
 package io.chatsessions.config;
 
-import io.chatsessions.auth.AuthSettings;
-
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,7 @@ public final class ServerProperties {
     private ServerProperties() {
     }
 
-    public static Map<String, Object> of(DatabaseSettings db, AuthSettings auth, Map<String, String> env) {
+    public static Map<String, Object> of(DatabaseSettings db, SecurityProperties auth, Map<String, String> env) {
         Map<String, Object> properties = new LinkedHashMap<>();
         String prefix = "r2dbc.datasources.default.";
         properties.put(prefix + "url", r2dbcUrl(db));

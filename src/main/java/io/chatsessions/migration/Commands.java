@@ -13,6 +13,7 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.flywaydb.core.api.output.RepairOutput;
 import org.flywaydb.core.api.output.RepairResult;
 import org.flywaydb.core.api.output.ValidateResult;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.PrintStream;
 import java.sql.Connection;
@@ -35,11 +36,13 @@ final class Commands {
     private final Map<String, String> env;
     private final int waitSeconds;
     private final MigrationCli.Locations locations;
+    private final FluentConfiguration configuration;
     private final PrintStream out;
     private final String prefix;
 
     Commands(CliArguments arguments, DatabaseSettings db, Map<String, String> env, int waitSeconds,
-             MigrationCli.Locations locations, PrintStream out, String prefix) {
+             MigrationCli.Locations locations, FluentConfiguration configuration, PrintStream out, String prefix) {
+        this.configuration = configuration;
         this.arguments = arguments;
         this.db = db;
         this.env = env;
@@ -63,16 +66,15 @@ final class Commands {
     }
 
     /** A connected data source: waits (bounded) for the database first. Read-only ones make the server refuse writes. */
-    private Connections.PgDataSource connect(boolean readOnly) {
-        Connections.PgDataSource dataSource = Connections.dataSource(db, "chat-sessions " + arguments.command(), readOnly);
-        Connections.awaitDatabase(dataSource, waitSeconds, arguments.command(), out);
+    private PGSimpleDataSource connect(boolean readOnly) {
+        PGSimpleDataSource dataSource = Connections.dataSource(db, "chat-sessions " + arguments.command(), readOnly);
+        Connections.awaitDatabase(dataSource, db, waitSeconds, arguments.command(), out);
         return dataSource;
     }
 
-    private Flyway flyway(Connections.PgDataSource dataSource, Consumer<FluentConfiguration> customize) {
-        FluentConfiguration configuration = Migrations.configure(db, locations.migrations())
-                .dataSource(dataSource)
-                .loggers(CliLog.class.getName());
+    private Flyway flyway(PGSimpleDataSource dataSource, Consumer<FluentConfiguration> customize) {
+        // micronaut-flyway's configuration (one per command run), with this command's connection and logger
+        configuration.dataSource(dataSource).loggers(CliLog.class.getName());
         customize.accept(configuration);
         return configuration.load();
     }
@@ -84,7 +86,7 @@ final class Commands {
     // ---- migrate -------------------------------------------------------------------------------------------------
 
     private int migrate() {
-        Connections.PgDataSource dataSource = connect(false);
+        PGSimpleDataSource dataSource = connect(false);
         Flyway flyway = flyway(dataSource, c -> arguments.target().ifPresent(c::target));
         long started = System.nanoTime();
         MigrateResult result = flyway.migrate();
@@ -135,7 +137,7 @@ final class Commands {
      * the scripts from the jar. Nothing is created, not even the schema or the history table.
      */
     private int dryRun() {
-        Connections.PgDataSource dataSource = connect(true);
+        PGSimpleDataSource dataSource = connect(true);
         Flyway flyway = flyway(dataSource, c -> arguments.target().ifPresent(c::target));
         MigrationInfoService info = flyway.info();
         boolean schemaExists;
@@ -175,7 +177,7 @@ final class Commands {
     // ---- info ----------------------------------------------------------------------------------------------------
 
     private int info() {
-        Connections.PgDataSource dataSource = connect(true);
+        PGSimpleDataSource dataSource = connect(true);
         MigrationInfoService info = flyway(dataSource, c -> { }).info();
         Set<MigrationVersion> undoable = Rollback.downScripts(ScriptLocation.of(locations.rollbacks())).keySet();
         MigrationInfo current = current(info);
@@ -233,7 +235,7 @@ final class Commands {
 
     /** Applied migrations against this build's files. Pending ones are not differences (migrate applies them). */
     private int validate() {
-        Connections.PgDataSource dataSource = connect(true);
+        PGSimpleDataSource dataSource = connect(true);
         Flyway flyway = flyway(dataSource, c -> c.ignoreMigrationPatterns("*:pending", "*:future"));
         MigrationInfoService info = flyway.info();
         List<String> differences = new ArrayList<>();
@@ -289,7 +291,7 @@ final class Commands {
 
     private int baseline() {
         String version = arguments.version().orElseThrow();
-        Connections.PgDataSource dataSource = connect(false);
+        PGSimpleDataSource dataSource = connect(false);
         Flyway flyway = flyway(dataSource, c -> c.baselineVersion(version));
         BaselineResult result = flyway.baseline();
         if (result.successfullyBaselined) {
@@ -302,7 +304,7 @@ final class Commands {
     }
 
     private int repair() {
-        Connections.PgDataSource dataSource = connect(false);
+        PGSimpleDataSource dataSource = connect(false);
         RepairResult result = flyway(dataSource, c -> { }).repair();
         report("removed failed entry", result.migrationsRemoved);
         report("marked as deleted (no longer in this build)", result.migrationsDeleted);
@@ -329,13 +331,13 @@ final class Commands {
 
     private int undo() {
         MigrationVersion target = MigrationVersion.fromVersion(arguments.target().orElseThrow());
-        Connections.PgDataSource dataSource = connect(false);
+        PGSimpleDataSource dataSource = connect(false);
         MigrationInfoService info = flyway(dataSource, c -> { }).info();
         return new Rollback(db, dataSource, ScriptLocation.of(locations.rollbacks()), out, prefix).undo(info.applied(), target);
     }
 
     private int verify() {
-        Connections.PgDataSource dataSource = connect(false);
+        PGSimpleDataSource dataSource = connect(false);
         MigrationInfoService info = flyway(dataSource, c -> { }).info();
         return new SchemaVerifier(db, dataSource, ScriptLocation.of(locations.migrations()), out, prefix).verify(info);
     }

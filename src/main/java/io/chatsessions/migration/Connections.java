@@ -2,22 +2,19 @@ package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
 
-import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.util.Map;
-import java.util.Properties;
-import java.util.logging.Logger;
 
 /**
- * JDBC connections for the schema commands: a plain {@link DataSource} over the PostgreSQL driver (no pool: each
+ * JDBC connections for the schema commands: pgjdbc's {@link PGSimpleDataSource} (no pool: each
  * command is a short-lived process), the bounded wait for the database to come up, and the one-line description
  * of a connection failure ("cannot connect to PostgreSQL at host:port/db (connection refused) after waiting 60s").
  */
@@ -33,7 +30,7 @@ final class Connections {
     }
 
     /** {@code MIGRATE_WAIT_SECONDS}: how long to wait for the database to accept connections (default 60, 0 = one try). */
-    static int waitSeconds(Map<String, String> env) throws CliArguments.UsageException {
+    static int waitSeconds(Map<String, String> env) {
         String value = env.get(WAIT_SETTING);
         if (value == null || value.isBlank()) {
             return DEFAULT_WAIT_SECONDS;
@@ -45,12 +42,32 @@ final class Connections {
             }
             return seconds;
         } catch (NumberFormatException e) {
-            throw new CliArguments.UsageException(WAIT_SETTING + " must be a whole number of seconds (0 or more), got '" + value + "'");
+            throw new IllegalArgumentException(WAIT_SETTING + " must be a whole number of seconds (0 or more), got '" + value + "'");
         }
     }
 
-    static PgDataSource dataSource(DatabaseSettings db, String applicationName, boolean readOnly) {
-        return new PgDataSource(db, applicationName, readOnly);
+    /**
+     * pgjdbc's own data source over the settings' JDBC URL (hosts and ports, {@code targetServerType=primary} for
+     * several, sslmode and sslrootcert). Read-only ones (info, validate, --dry-run) make the server refuse any write:
+     * {@code default_transaction_read_only=on} for the whole session.
+     */
+    static PGSimpleDataSource dataSource(DatabaseSettings db, String applicationName, boolean readOnly) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(db.jdbcUrl());
+        dataSource.setUser(db.user());
+        dataSource.setPassword(db.password());
+        dataSource.setApplicationName(applicationName);
+        dataSource.setTcpKeepAlive(true);
+        attemptTimeout(dataSource, MAX_ATTEMPT_SECONDS);
+        if (readOnly) {
+            dataSource.setOptions("-c default_transaction_read_only=on");
+        }
+        return dataSource;
+    }
+
+    private static void attemptTimeout(PGSimpleDataSource dataSource, int seconds) {
+        dataSource.setConnectTimeout(seconds);
+        dataSource.setLoginTimeout(seconds);
     }
 
     /**
@@ -58,27 +75,36 @@ final class Connections {
      * (refused, unknown host, timed out, "the database system is starting up") for at most {@code waitSeconds}.
      * Failures that waiting cannot fix (wrong password, no such database) end at once.
      */
-    static void awaitDatabase(PgDataSource dataSource, int waitSeconds, String command, PrintStream out) {
-        long start = System.nanoTime();
-        long deadline = start + waitSeconds * 1_000_000_000L;
+    static void awaitDatabase(PGSimpleDataSource dataSource, DatabaseSettings db, int waitSeconds, String command, PrintStream out) {
+        long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
+        try {
+            waitFor(dataSource, db, deadline, waitSeconds, command, out);
+        } finally {
+            attemptTimeout(dataSource, MAX_ATTEMPT_SECONDS);
+        }
+    }
+
+    private static void waitFor(PGSimpleDataSource dataSource, DatabaseSettings db, long deadline, int waitSeconds,
+                                String command, PrintStream out) {
         boolean announced = false;
         while (true) {
             long remainingSeconds = Math.max(0, (deadline - System.nanoTime()) / 1_000_000_000L);
             int attemptSeconds = (int) Math.max(1, Math.min(MAX_ATTEMPT_SECONDS, remainingSeconds));
-            try (Connection ignored = dataSource.connect(attemptSeconds)) {
+            attemptTimeout(dataSource, attemptSeconds);
+            try (Connection ignored = dataSource.getConnection()) {
                 return;
             } catch (SQLException e) {
-                String reason = reason(e, dataSource.settings());
+                String reason = reason(e, db);
                 if (!retryable(e)) {
-                    throw new CliFailure(cannotConnect(dataSource.settings(), reason, null));
+                    throw new CliFailure(cannotConnect(db, reason, null));
                 }
                 long now = System.nanoTime();
                 if (now >= deadline) {
-                    throw new CliFailure(cannotConnect(dataSource.settings(), reason, waitSeconds));
+                    throw new CliFailure(cannotConnect(db, reason, waitSeconds));
                 }
                 if (!announced) {
                     out.println("chat-sessions " + command + ": waiting up to " + waitSeconds + "s for PostgreSQL at "
-                            + dataSource.settings().describe() + " (" + reason + ")");
+                            + db.describe() + " (" + reason + ")");
                     announced = true;
                 }
                 sleep(Math.min(RETRY_INTERVAL_MILLIS, Math.max(1, (deadline - now) / 1_000_000)));
@@ -225,94 +251,6 @@ final class Connections {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted while waiting for the database");
-        }
-    }
-
-    /**
-     * Connections straight from the PostgreSQL driver. Read-only data sources (info, validate, --dry-run) make the
-     * server refuse any write: {@code default_transaction_read_only=on} for the whole session.
-     */
-    static final class PgDataSource implements DataSource {
-
-        private final DatabaseSettings settings;
-        private final String applicationName;
-        private final boolean readOnly;
-        private final org.postgresql.Driver driver = new org.postgresql.Driver();
-
-        PgDataSource(DatabaseSettings settings, String applicationName, boolean readOnly) {
-            this.settings = settings;
-            this.applicationName = applicationName;
-            this.readOnly = readOnly;
-        }
-
-        DatabaseSettings settings() {
-            return settings;
-        }
-
-        Connection connect(int connectTimeoutSeconds) throws SQLException {
-            Properties properties = new Properties();
-            properties.setProperty("user", settings.user());
-            properties.setProperty("password", settings.password());
-            properties.setProperty("ApplicationName", applicationName);
-            properties.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
-            properties.setProperty("loginTimeout", Integer.toString(connectTimeoutSeconds));
-            properties.setProperty("tcpKeepAlive", "true");
-            if (readOnly) {
-                properties.setProperty("options", "-c default_transaction_read_only=on");
-            }
-            Connection connection = driver.connect(settings.jdbcUrl(), properties);
-            if (connection == null) {
-                throw new SQLException("the PostgreSQL driver does not accept " + settings.jdbcUrl(), "08001");
-            }
-            return connection;
-        }
-
-        @Override
-        public Connection getConnection() throws SQLException {
-            return connect(MAX_ATTEMPT_SECONDS);
-        }
-
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            throw new SQLFeatureNotSupportedException("credentials come from the database settings");
-        }
-
-        @Override
-        public PrintWriter getLogWriter() {
-            return null;
-        }
-
-        @Override
-        public void setLogWriter(PrintWriter out) {
-            // no driver log
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) {
-            // per attempt, see connect(int)
-        }
-
-        @Override
-        public int getLoginTimeout() {
-            return MAX_ATTEMPT_SECONDS;
-        }
-
-        @Override
-        public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-            throw new SQLFeatureNotSupportedException();
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> type) throws SQLException {
-            if (type.isInstance(this)) {
-                return type.cast(this);
-            }
-            throw new SQLException("not a wrapper for " + type);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> type) {
-            return type.isInstance(this);
         }
     }
 }

@@ -2,15 +2,19 @@ package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
 import io.chatsessions.config.MissingSettingException;
+import io.micronaut.context.ApplicationContext;
 import org.flywaydb.core.api.FlywayException;
 
 import java.io.PrintStream;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The schema commands of the jar: {@code java -jar chat-sessions.jar migrate|info|validate|baseline|repair|undo|verify}.
- * Plain Java over JDBC and Flyway (no Micronaut context: an init container should start in a second).
+ * The schema commands of the jar: {@code java -jar chat-sessions.jar migrate|info|validate|baseline|repair|undo|verify},
+ * parsed by picocli ({@link SchemaCommands}).
+ * Flyway over JDBC, configured by micronaut-flyway in a Micronaut context of the "migration" environment without the
+ * HTTP server ({@link FlywayConfiguration}).
  *
  * <p>Exit status: 0 done (or nothing to do), 1 the command failed, found differences, or a setting is missing or
  * malformed (named in the message), 2 usage error (unknown command or option, printed with the usage). Every
@@ -33,33 +37,32 @@ public final class MigrationCli {
         return run(args, env, out, err, Locations.DEFAULT);
     }
 
+    /** The schema commands, as picocli commands for the jar's top command. */
+    public static List<Object> commands(Map<String, String> env, PrintStream out, PrintStream err) {
+        return List.copyOf(SchemaCommands.all(new SchemaCommands.Context(env, out, err, Locations.DEFAULT)));
+    }
+
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Locations locations) {
-        String command = args != null && args.length > 0 && args[0] != null ? args[0] : "";
-        String prefix = "chat-sessions" + (command.isEmpty() ? "" : " " + command) + ": ";
-        CliArguments arguments;
+        return SchemaCommands.commandLine(new SchemaCommands.Context(env, out, err, locations)).execute(args);
+    }
+
+    /** Runs one parsed schema command: reads the settings (a bad one is exit 1), then the command itself. */
+    static int execute(CliArguments arguments, SchemaCommands.Context context) {
+        String prefix = "chat-sessions " + arguments.command() + ": ";
+        PrintStream err = context.err();
+        DatabaseSettings db;
         int waitSeconds;
         try {
-            arguments = CliArguments.parse(args);
-            if (arguments.help()) {
-                out.println(usage());
-                return 0;
-            }
-        } catch (CliArguments.UsageException e) {
-            err.println(prefix + e.getMessage());
-            err.println(usage());
-            return 2;
-        }
-        DatabaseSettings db;
-        try {
-            waitSeconds = Connections.waitSeconds(env);
-            db = DatabaseSettings.fromEnvironment(env);
-        } catch (CliArguments.UsageException | MissingSettingException | IllegalArgumentException e) {
+            waitSeconds = Connections.waitSeconds(context.env());
+            db = DatabaseSettings.fromEnvironment(context.env());
+        } catch (MissingSettingException | IllegalArgumentException e) {
             err.println(prefix + e.getMessage()); // a setting is missing or malformed: one line naming it
             return 1;
         }
         CliLog.route(err, prefix);
-        try {
-            return new Commands(arguments, db, env, waitSeconds, locations, out, prefix).execute();
+        try (ApplicationContext flyway = FlywayConfiguration.start(db, context.locations().migrations())) {
+            return new Commands(arguments, db, context.env(), waitSeconds, context.locations(), FlywayConfiguration.of(flyway),
+                    context.out(), prefix).execute();
         } catch (CliFailure e) {
             err.println(prefix + e.getMessage());
             return e.exitCode();

@@ -1,16 +1,16 @@
 package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
 import java.util.List;
 
 /**
- * The one Flyway configuration every migration command uses: migrations from the jar's db/migration, written
- * unqualified and run with the configured schema ({@code POSTGRES_SCHEMA}, default "chat") as default schema,
- * history in {@code <schema>.flyway_schema_history}. Down scripts for {@code undo} live beside them in db/rollback.
+ * The one Flyway configuration every migration command uses ({@link FlywayConfiguration}: micronaut-flyway's
+ * {@code flyway.datasources.default}): migrations from the jar's db/migration, written unqualified and run with the
+ * configured schema ({@code POSTGRES_SCHEMA}, default "chat") as default schema, history in
+ * {@code <schema>.flyway_schema_history}. Down scripts for {@code undo} live beside them in db/rollback.
  */
 public final class Migrations {
 
@@ -27,15 +27,8 @@ public final class Migrations {
 
     /** The shared configuration with another migrations location (tests use {@code filesystem:} copies). */
     static FluentConfiguration configure(DatabaseSettings db, String location) {
-        return Flyway.configure()
+        return FlywayConfiguration.read(db, location)
                 .dataSource(db.jdbcUrl(), db.user(), db.password())
-                .locations(location)
-                .schemas(db.schema())
-                .defaultSchema(db.schema())
-                .table(HISTORY_TABLE)
-                .createSchemas(true)
-                .cleanDisabled(true)
-                .validateMigrationNaming(true)
                 .loggers("slf4j");
     }
 

@@ -2,6 +2,7 @@ package io.chatsessions.auth;
 
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.SignedJWT;
+import io.chatsessions.config.DurationConverter;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenCommandTest {
@@ -67,8 +69,27 @@ class TokenCommandTest {
 
     @Test
     void parsesDurations() {
-        assertEquals(Duration.ofMinutes(30), TokenCommand.parseDuration("30m"));
-        assertEquals(Duration.ofDays(7), TokenCommand.parseDuration("7d"));
-        assertEquals(Duration.ofHours(1), TokenCommand.parseDuration("PT1H"));
+        assertEquals(Duration.ofMinutes(30), DurationConverter.parse("30m"));
+        assertEquals(Duration.ofDays(7), DurationConverter.parse("7d"));
+        assertEquals(Duration.ofHours(1), DurationConverter.parse("PT1H"));
+        assertEquals(Duration.ofMillis(500), DurationConverter.parse("500ms"));
+        assertEquals(Duration.ofSeconds(3), DurationConverter.parse("3"));
+        for (String bad : new String[]{"", "1w", "h", "-1s", "PT", "99999999999999999999s"}) {
+            assertThrows(IllegalArgumentException.class, () -> DurationConverter.parse(bad), bad);
+        }
+    }
+
+    @Test
+    void usageErrorsAreOneLineAndTheUsageExitTwo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream sink = new PrintStream(new ByteArrayOutputStream());
+        assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--ttl", "soon"}, Map.of("AUTH_JWT_SECRET", SECRET), sink,
+                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertEquals("chat-sessions token: --ttl must look like 30m, 1h, 7d or PT1H\n"
+                + "usage: chat-sessions token --user NAME [--ttl 1h] [--i-know]\n", err.toString(StandardCharsets.UTF_8));
+        assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--bogus"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
+        assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "extra"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
+        assertEquals(2, TokenCommand.run(new String[]{"--user"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
+        assertEquals(2, TokenCommand.run(new String[]{"--user", " "}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
     }
 }

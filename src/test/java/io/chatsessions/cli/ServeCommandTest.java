@@ -54,6 +54,23 @@ class ServeCommandTest {
         assertTrue(result.stderr.contains("usage"), result.stderr);
     }
 
+    /** The top command hands each command line to its command (picocli subcommands) with the same exit codes. */
+    @Test
+    void eachCommandIsReachedFromTheTopCommand() throws Exception {
+        Result token = run(Map.of("AUTH_JWT_SECRET", "a-secret-of-at-least-thirty-two-bytes!!"), "token", "--user", "alice");
+        assertEquals(0, token.exitCode, token.stderr);
+        Result bogus = run(Map.of(), "migrate", "--bogus");
+        assertEquals(2, bogus.exitCode, bogus.stderr);
+        assertTrue(bogus.stderr.startsWith("chat-sessions migrate: unknown option '--bogus' for migrate"), bogus.stderr);
+        Result badDrain = run(Map.of("SHUTDOWN_DRAIN_DELAY", "soon"), "serve");
+        assertEquals(1, badDrain.exitCode, badDrain.stderr);
+        assertTrue(badDrain.stderr.contains("SHUTDOWN_DRAIN_DELAY must look like 3s or 500ms, got 'soon'"), badDrain.stderr);
+        for (String help : List.of("help", "--help", "-h")) {
+            Result result = run(Map.of(), help);
+            assertEquals(0, result.exitCode, help + ": " + result.stderr);
+        }
+    }
+
     /**
      * {@code serve} as the image runs it, with PORT and MANAGEMENT_PORT: health and metrics answer on the management
      * port only, so an Ingress or load balancer that routes the API port exposes neither.

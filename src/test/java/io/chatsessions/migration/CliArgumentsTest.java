@@ -13,19 +13,55 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Argument parsing and the usage exit code, without a database. */
+/** Argument parsing (picocli, {@link SchemaCommands}) and the usage exit code, without a database. */
 class CliArgumentsTest {
 
-    private static CliArguments parse(String... args) throws CliArguments.UsageException {
-        return CliArguments.parse(args);
+    /** What the picocli schema commands parsed, without running anything: the command's arguments, or its usage error. */
+    private static CliArguments parse(String... args) {
+        Parsed parsed = parseOrError(args);
+        assertEquals(null, parsed.usageError(), "usage error for " + List.of(args));
+        return parsed.arguments();
     }
 
     private static String usageError(String... args) {
-        return assertThrows(CliArguments.UsageException.class, () -> CliArguments.parse(args)).getMessage();
+        Parsed parsed = parseOrError(args);
+        assertEquals(null, parsed.arguments(), "parsed " + List.of(args));
+        assertTrue(parsed.exitCode() == 2, "exit " + parsed.exitCode());
+        return parsed.usageError();
+    }
+
+    private static void assertUsageError(String expected, String... args) {
+        String error = usageError(args);
+        assertTrue(error.contains(expected), List.of(args) + " gave: " + error);
+    }
+
+    private static boolean help(String... args) {
+        Parsed parsed = parseOrError(args);
+        return parsed.exitCode() == 0 && parsed.arguments() == null && parsed.out().contains("usage:");
+    }
+
+    record Parsed(int exitCode, CliArguments arguments, String usageError, String out) {
+    }
+
+    /** Runs the real command line with a stand-in for {@link MigrationCli#execute} that records its arguments. */
+    private static Parsed parseOrError(String... args) {
+        java.util.concurrent.atomic.AtomicReference<CliArguments> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream o = new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+        java.io.PrintStream e = new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8);
+        SchemaCommands.Context context = new SchemaCommands.Context(Map.of(), o, e, MigrationCli.Locations.DEFAULT);
+        int code = SchemaCommands.commandLine(context, arguments -> {
+            seen.set(arguments);
+            return 0;
+        }).execute(args);
+        String error = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String firstLine = error.isEmpty() ? null : error.lines().findFirst().orElse("");
+        return new Parsed(code, seen.get(), firstLine, out.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
-    void plainCommands() throws Exception {
+    void plainCommands() {
         for (String command : MigrationCli.COMMANDS) {
             if (command.equals("undo") || command.equals("baseline")) {
                 continue;
@@ -35,11 +71,12 @@ class CliArgumentsTest {
             assertEquals(Optional.empty(), parsed.target());
             assertFalse(parsed.dryRun());
         }
-        assertEquals(MigrationCli.COMMANDS, CliArguments.commands());
+        assertEquals(MigrationCli.COMMANDS, SchemaCommands.commandLine(
+                new SchemaCommands.Context(Map.of(), System.out, System.err, MigrationCli.Locations.DEFAULT)).getSubcommands().keySet());
     }
 
     @Test
-    void migrateOptions() throws Exception {
+    void migrateOptions() {
         assertEquals(Optional.of("2"), parse("migrate", "--target", "2").target());
         assertEquals(Optional.of("2.1"), parse("migrate", "--target=2.1").target());
         CliArguments dry = parse("migrate", "--dry-run", "--target", "3");
@@ -48,32 +85,33 @@ class CliArgumentsTest {
     }
 
     @Test
-    void undoAndBaselineNeedTheirVersion() throws Exception {
+    void undoAndBaselineNeedTheirVersion() {
         assertEquals(Optional.of("0"), parse("undo", "--target", "0").target());
         assertEquals(Optional.of("1"), parse("baseline", "--version", "1").version());
-        assertTrue(usageError("undo").contains("--target"));
-        assertTrue(usageError("baseline").contains("--version"));
-        assertTrue(parse("undo", "--help").help());
+        assertUsageError("--target", "undo");
+        assertUsageError("--version", "baseline");
+        assertTrue(help("undo", "--help"));
+        assertTrue(help("migrate", "-h"));
     }
 
     @Test
     void rejectsWhatIsNotListed() {
-        assertTrue(usageError("migrate", "--force").contains("unknown option '--force'"));
-        assertTrue(usageError("info", "--target", "1").contains("unknown option '--target' for info"));
-        assertTrue(usageError("undo", "--version", "1").contains("unknown option"));
-        assertTrue(usageError("verify", "extra").contains("unexpected argument 'extra'"));
-        assertTrue(usageError("migrate", "--target").contains("needs a version"));
-        assertTrue(usageError("migrate", "--target", "--dry-run").contains("needs a version"));
-        assertTrue(usageError("migrate", "--target", "latest").contains("must be a migration version"));
-        assertTrue(usageError("migrate", "--target", "1", "--target", "2").contains("twice"));
-        assertTrue(usageError("migrate", "--dry-run=yes").contains("takes no value"));
-        assertTrue(usageError("downgrade").contains("unknown command"));
-        assertTrue(usageError().contains("no command"));
+        assertUsageError("unknown option '--force'", "migrate", "--force");
+        assertUsageError("unknown option '--target' for info", "info", "--target", "1");
+        assertUsageError("unknown option", "undo", "--version", "1");
+        assertUsageError("unexpected argument 'extra'", "verify", "extra");
+        assertUsageError("needs a version", "migrate", "--target");
+        assertUsageError("needs a version", "migrate", "--target", "--dry-run");
+        assertUsageError("must be a migration version", "migrate", "--target", "latest");
+        assertUsageError("twice", "migrate", "--target", "1", "--target", "2");
+        assertUsageError("takes no value", "migrate", "--dry-run=yes");
+        assertUsageError("unknown command", "downgrade");
+        assertUsageError("no command");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"1", "2.1", "10_2", "0"})
-    void acceptsFlywayVersions(String version) throws Exception {
+    void acceptsFlywayVersions(String version) {
         assertEquals(Optional.of(version), parse("undo", "--target", version).target());
     }
 
