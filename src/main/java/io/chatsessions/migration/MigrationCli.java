@@ -6,7 +6,7 @@ import io.micronaut.context.ApplicationContext;
 import org.flywaydb.core.api.FlywayException;
 
 import java.io.PrintStream;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -38,8 +38,8 @@ public final class MigrationCli {
     }
 
     /** The schema commands, as picocli commands for the jar's top command. */
-    public static List<Object> commands(Map<String, String> env, PrintStream out, PrintStream err) {
-        return List.copyOf(SchemaCommands.all(new SchemaCommands.Context(env, out, err, Locations.DEFAULT)));
+    public static Map<String, Object> commands(Map<String, String> env, PrintStream out, PrintStream err) {
+        return new LinkedHashMap<>(SchemaCommands.all(new SchemaCommands.Context(env, out, err, Locations.DEFAULT)));
     }
 
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, Locations locations) {

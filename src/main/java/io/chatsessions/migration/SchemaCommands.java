@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -31,13 +31,20 @@ final class SchemaCommands {
     private SchemaCommands() {
     }
 
-    /** One instance of every schema command, for the jar's top command or {@link #commandLine}. */
-    static List<SchemaCommand> all(Context context, ToIntFunction<CliArguments> runner) {
-        return List.of(new Migrate(context, runner), new Info(context, runner), new Validate(context, runner),
-                new Baseline(context, runner), new Repair(context, runner), new Undo(context, runner), new Verify(context, runner));
+    /** One instance of every schema command by its name, in usage order, for the jar's top command or {@link #commandLine}. */
+    static Map<String, SchemaCommand> all(Context context, ToIntFunction<CliArguments> runner) {
+        Map<String, SchemaCommand> commands = new LinkedHashMap<>();
+        commands.put("migrate", new Migrate(context, runner));
+        commands.put("info", new Plain(context, runner));
+        commands.put("validate", new Plain(context, runner));
+        commands.put("baseline", new Baseline(context, runner));
+        commands.put("repair", new Plain(context, runner));
+        commands.put("undo", new Undo(context, runner));
+        commands.put("verify", new Plain(context, runner));
+        return commands;
     }
 
-    static List<SchemaCommand> all(Context context) {
+    static Map<String, SchemaCommand> all(Context context) {
         return all(context, arguments -> MigrationCli.execute(arguments, context));
     }
 
@@ -142,30 +149,6 @@ final class SchemaCommands {
         }
     }
 
-    @Command(name = "info")
-    static final class Info extends SchemaCommand {
-        Info(Context context, ToIntFunction<CliArguments> runner) {
-            super(context, runner);
-        }
-
-        @Override
-        CliArguments arguments() {
-            return plain();
-        }
-    }
-
-    @Command(name = "validate")
-    static final class Validate extends SchemaCommand {
-        Validate(Context context, ToIntFunction<CliArguments> runner) {
-            super(context, runner);
-        }
-
-        @Override
-        CliArguments arguments() {
-            return plain();
-        }
-    }
-
     @Command(name = "baseline")
     static final class Baseline extends SchemaCommand {
         @Option(names = "--version", paramLabel = "V", converter = VersionConverter.class)
@@ -179,18 +162,6 @@ final class SchemaCommands {
         CliArguments arguments() {
             return new CliArguments("baseline", Optional.empty(),
                     Optional.of(required(version, "baseline needs --version V (the version the existing schema already has)")), false);
-        }
-    }
-
-    @Command(name = "repair")
-    static final class Repair extends SchemaCommand {
-        Repair(Context context, ToIntFunction<CliArguments> runner) {
-            super(context, runner);
-        }
-
-        @Override
-        CliArguments arguments() {
-            return plain();
         }
     }
 
@@ -211,9 +182,10 @@ final class SchemaCommands {
         }
     }
 
-    @Command(name = "verify")
-    static final class Verify extends SchemaCommand {
-        Verify(Context context, ToIntFunction<CliArguments> runner) {
+    /** A command with no options of its own (info, validate, repair, verify): one class, named where it is added. */
+    @Command
+    static final class Plain extends SchemaCommand {
+        Plain(Context context, ToIntFunction<CliArguments> runner) {
             super(context, runner);
         }
 

@@ -27,8 +27,13 @@ class ConcurrentMigrateTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<Process> processes = new ArrayList<>();
         for (int i = 0; i < PROCESSES; i++) {
-            ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                    "io.chatsessions.Application", "migrate");
+            List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
+            if (Runtime.version().feature() >= 24) {
+                // as the image runs it (Dockerfile): the migration context loads Netty's native transport, which Java 24+ warns about otherwise
+                command.add("--enable-native-access=ALL-UNNAMED");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chatsessions.Application", "migrate"));
+            ProcessBuilder builder = new ProcessBuilder(command);
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(name -> name.startsWith("POSTGRES_") || name.equals("DATABASE_URL") || name.equals("APP_DB_ROLE"));
             env.putAll(MigrationTestSupport.env(db));
