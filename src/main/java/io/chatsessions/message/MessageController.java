@@ -56,7 +56,7 @@ public class MessageController {
     @ApiResponse(responseCode = "201", description = "Appended; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
                     @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
@@ -91,7 +91,7 @@ public class MessageController {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageInput.Batch.class)))
     @ApiResponse(responseCode = "201", description = "Appended, in the given order; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.Batch.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Batch.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
@@ -126,7 +126,7 @@ public class MessageController {
                     + "before_seq = the lowest seq returned (newest pages, before_seq) or after_seq = the highest (after_seq); "
                     + "each message then comes exactly once.")
     @ApiResponse(responseCode = "200", description = "A page of messages",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.Page.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Page.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
@@ -152,7 +152,7 @@ public class MessageController {
 
     @Operation(operationId = "getMessage", summary = "Get one message")
     @ApiResponse(responseCode = "200", description = "The message",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")

@@ -1,18 +1,23 @@
 package io.chatsessions.message;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.chatsessions.json.JsonOutput;
 import io.chatsessions.json.Text;
 import io.chatsessions.json.Timestamps;
+import io.micronaut.json.tree.JsonNode;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import io.netty.buffer.ByteBuf;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Writes message responses straight from rows, {@code sources} and {@code metadata} copied raw (see
- * {@link JsonOutput}). The shape is {@link MessageView}'s; MessageJsonTest holds the two together.
+ * {@link JsonOutput}). The shape is {@link Response}'s (below); MessageJsonTest holds the two together.
  */
 @Singleton
 public class MessageJson {
@@ -104,5 +109,44 @@ public class MessageJson {
         JsonOutput.rawField(g, "metadata", m.metadataJson());
         g.writeStringField("created_at", Timestamps.format(m.createdAt()));
         g.writeEndObject();
+    }
+
+    /**
+     * The documented shape of what this class writes (the OpenAPI response schema): the writer and its shape side by
+     * side, so that a new field is added to both in one place. MessageJsonTest holds the two together.
+     */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "MessageResponse")
+    public record Response(UUID id, UUID sessionId, int seq, String role, String content,
+                           @Schema(ref = "#/components/schemas/Sources", requiredMode = Schema.RequiredMode.REQUIRED) JsonNode sources,
+                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer latencyMs,
+                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer topK,
+                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String queryType,
+                           @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode metadata,
+                           @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt) {
+
+        static Response of(Message message, JsonNode sources, JsonNode metadata) {
+            return new Response(message.id(), message.sessionId(), message.seq(), message.role(), message.content(),
+                    sources, message.latencyMs(), message.topK(), message.queryType(), metadata,
+                    Timestamps.format(message.createdAt()));
+        }
+    }
+
+    /** A page of messages in ascending seq. */
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    @Schema(name = "MessagePage")
+    public record Page(
+            List<Response> items,
+            @Schema(description = "More messages lie beyond this page in the direction paged: below its lowest seq (newest, "
+                    + "before_seq) or above its highest (after_seq). Also true when the page was cut short by the page byte "
+                    + "budget (CHAT_LIMITS_MAX_PAGE_BYTES, 8 MiB) with fewer than `limit` items.") boolean hasMore) {
+    }
+
+    /** The response of a batch append: the appended messages in seq order. */
+    @Serdeable
+    @Schema(name = "MessageBatch")
+    public record Batch(List<Response> items) {
     }
 }

@@ -59,7 +59,7 @@ public class SessionController {
     @ApiResponse(responseCode = "201", description = "Created; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
                     @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "409", ref = "#/components/responses/IdempotencyKeyInUse")
@@ -83,7 +83,7 @@ public class SessionController {
 
     @Operation(operationId = "listSessions", summary = "List the caller's sessions, most recently updated first")
     @ApiResponse(responseCode = "200", description = "A page of sessions",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.Page.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionJson.Page.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
@@ -106,7 +106,7 @@ public class SessionController {
     @Operation(operationId = "getSession", summary = "Get a session; its version is the ETag")
     @ApiResponse(responseCode = "200", description = "The session",
             headers = {@Header(name = "ETag", ref = "#/components/headers/ETag")},
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
@@ -124,7 +124,7 @@ public class SessionController {
     @RequestBody(content = @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = SessionPatch.class)))
     @ApiResponse(responseCode = "200", description = "The patched session",
             headers = {@Header(name = "ETag", ref = "#/components/headers/ETag")},
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionView.class)))
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SessionJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")

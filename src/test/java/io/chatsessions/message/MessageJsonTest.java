@@ -16,7 +16,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The hand-written writer must produce exactly what serialising the documented {@link MessageView} produces. */
+/** The hand-written writer must produce exactly what serialising the documented {@link MessageJson.Response} produces. */
 class MessageJsonTest {
 
     private static final ObjectMapper SERDE = ObjectMapper.getDefault();
@@ -28,7 +28,7 @@ class MessageJsonTest {
             Map<String, Object> written = parse(writer.one(message));
             JsonNode sources = message.sourcesJson() == null ? null : SERDE.readValue(message.sourcesJson(), JsonNode.class);
             JsonNode metadata = SERDE.readValue(message.metadataJson(), JsonNode.class);
-            Map<String, Object> documented = parse(SERDE.writeValueAsBytes(MessageView.of(message, sources, metadata)));
+            Map<String, Object> documented = parse(SERDE.writeValueAsBytes(MessageJson.Response.of(message, sources, metadata)));
             assertEquals(documented, written);
         }
     }

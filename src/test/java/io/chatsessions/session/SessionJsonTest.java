@@ -13,7 +13,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The hand-written writer must produce exactly what serialising the documented {@link SessionView} produces. */
+/** The hand-written writer must produce exactly what serialising the documented {@link SessionJson.Response} produces. */
 class SessionJsonTest {
 
     private static final ObjectMapper SERDE = ObjectMapper.getDefault();
@@ -30,7 +30,7 @@ class SessionJsonTest {
     void aPageMatchesTheDocumentedPage() throws IOException {
         for (String cursor : new String[] {"opaque-cursor", null}) {
             List<Session> sessions = List.of(full(), minimal());
-            SessionView.Page page = new SessionView.Page(sessions.stream().map(SessionJsonTest::response).toList(), cursor);
+            SessionJson.Page page = new SessionJson.Page(sessions.stream().map(SessionJsonTest::response).toList(), cursor);
             assertEquals(parse(SERDE.writeValueAsBytes(page)), parse(writer.page(sessions, cursor)));
         }
         assertEquals(Map.of("items", List.of(), "next_cursor", "x"), parse(writer.page(List.of(), "x")));
@@ -49,9 +49,9 @@ class SessionJsonTest {
         return parse(SERDE.writeValueAsBytes(response(session)));
     }
 
-    private static SessionView response(Session session) {
+    private static SessionJson.Response response(Session session) {
         try {
-            return SessionView.of(session, SERDE.readValue(session.metadataJson(), JsonNode.class));
+            return SessionJson.Response.of(session, SERDE.readValue(session.metadataJson(), JsonNode.class));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
