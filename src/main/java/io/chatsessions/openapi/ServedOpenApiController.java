@@ -44,14 +44,20 @@ public class ServedOpenApiController {
 
     @Get(value = "/{name:[A-Za-z0-9._-]+\\.yml}", produces = APPLICATION_YAML)
     public HttpResponse<byte[]> document(@PathVariable String name) {
+        // only documents that exist are kept (computeIfAbsent stores no null): any other name an anonymous caller
+        // asks for is a 404 that leaves nothing behind
         byte[] document = served.computeIfAbsent(name, this::render);
-        return document.length == 0 ? HttpResponse.notFound() : HttpResponse.ok(document).contentType(MediaType.of(APPLICATION_YAML));
+        return document == null ? HttpResponse.notFound() : HttpResponse.ok(document).contentType(MediaType.of(APPLICATION_YAML));
+    }
+
+    int cachedDocuments() {
+        return served.size();
     }
 
     private byte[] render(String name) {
         try (InputStream in = ServedOpenApiController.class.getClassLoader().getResourceAsStream(LOCATION + name)) {
             if (in == null) {
-                return new byte[0];
+                return null;
             }
             Yaml yaml = yaml();
             Map<String, Object> document = yaml.load(new String(in.readAllBytes(), StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package io.chatsessions.bench;
 
+import io.chatsessions.testsupport.Programs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,14 +36,14 @@ class BenchmarkSmokeTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void smokeRunMeasuresEveryOperationOnBothSidesWithoutErrors() throws Exception {
-        assumeTrue(onPath("wrk"), "benchmark smoke run skipped: wrk is not installed (apt-get install -y wrk)");
-        assumeTrue(onPath("pgbench") && onPath("psql"),
+        assumeTrue(Programs.onPath("wrk"), "benchmark smoke run skipped: wrk is not installed (apt-get install -y wrk)");
+        assumeTrue(Programs.onPath("pgbench") && Programs.onPath("psql"),
                 "benchmark smoke run skipped: pgbench/psql are not installed (apt-get install -y postgresql-contrib)");
         assumeTrue(postgresServer(),
                 "benchmark smoke run skipped: no PostgreSQL server binaries (initdb) under /usr/lib/postgresql/*/bin or BENCH_PG_BIN "
                         + "(apt-get install -y postgresql)");
         if ("root".equals(System.getProperty("user.name"))) {
-            assumeTrue(run("id", "-u", "postgres") == 0 && onPath("runuser"),
+            assumeTrue(run("id", "-u", "postgres") == 0 && Programs.onPath("runuser"),
                     "benchmark smoke run skipped: running as root needs the 'postgres' user and runuser to start PostgreSQL");
         }
 
@@ -94,7 +95,7 @@ class BenchmarkSmokeTest {
             assertTrue(out.contains(row), "the scale check has the row " + row + "\n" + tail(out));
         }
         assertTrue(out.contains("Read latency (p50) against history, the same rows on both ends"), "the flatness verdict\n" + tail(out));
-        if (Runtime.getRuntime().availableProcessors() >= 2 && onPath("taskset")) {
+        if (Runtime.getRuntime().availableProcessors() >= 2 && Programs.onPath("taskset")) {
             assertTrue(out.contains("- CPU layout: split: PostgreSQL alone on CPU"), "PostgreSQL on a CPU of its own\n" + tail(out));
             assertTrue(out.contains("### The same operations with every process on every CPU"), "the shared pass is reported\n" + tail(out));
             for (String operation : List.of("append one", "read newest 50", "list 20 sessions")) {
@@ -118,11 +119,6 @@ class BenchmarkSmokeTest {
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }
 
-    static boolean onPath(String tool) {
-        return Stream.of(System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, tool)));
-    }
-
     static boolean postgresServer() throws IOException {
         String configured = System.getenv("BENCH_PG_BIN");
         if (configured != null && !configured.isBlank()) {
@@ -136,7 +132,7 @@ class BenchmarkSmokeTest {
                 }
             }
         }
-        return onPath("initdb");
+        return Programs.onPath("initdb");
     }
 
     static int run(String... command) throws Exception {

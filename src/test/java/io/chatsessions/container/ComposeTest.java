@@ -1,5 +1,6 @@
 package io.chatsessions.container;
 
+import io.chatsessions.testsupport.Programs;
 import io.chatsessions.auth.Tokens;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -49,7 +50,7 @@ class ComposeTest {
     @BeforeAll
     static void startPodmanService() throws Exception {
         Podman.assumeAvailable();
-        Assumptions.assumeTrue(Podman.onPath("docker-compose"),
+        Assumptions.assumeTrue(Programs.onPath("docker-compose"),
                 "docker-compose is not installed (bash .ci/run installs it with apt): compose test skipped");
         Assumptions.assumeTrue(Files.exists(Path.of("/usr/lib/cni/dnsname")),
                 "CNI's dnsname plugin is missing (apt package golang-github-containernetworking-plugin-dnsname, installed by"

@@ -1,5 +1,6 @@
 package io.chatsessions.container;
 
+import io.chatsessions.testsupport.Programs;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
@@ -31,7 +32,7 @@ final class Podman {
 
     /** Skips (never passes) the calling test where this machine cannot run containers; .ci/run installs podman. */
     static void assumeAvailable() {
-        Assumptions.assumeTrue(onPath("podman"), "podman is not installed (bash .ci/run installs it with apt): container suite skipped");
+        Assumptions.assumeTrue(Programs.onPath("podman"), "podman is not installed (bash .ci/run installs it with apt): container suite skipped");
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "the container suite runs podman as root (rootless podman needs subuid set-up): skipped as " + System.getProperty("user.name"));
     }
@@ -110,12 +111,6 @@ final class Podman {
             return Long.MAX_VALUE;
         }
         return Long.parseLong(m.group(2));
-    }
-
-    static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, program)));
     }
 
     record Result(int exitCode, String output) {

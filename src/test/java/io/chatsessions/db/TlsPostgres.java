@@ -1,5 +1,6 @@
 package io.chatsessions.db;
 
+import io.chatsessions.testsupport.Programs;
 import io.chatsessions.config.DatabaseSettings;
 
 import java.io.IOException;
@@ -44,10 +45,10 @@ final class TlsPostgres implements AutoCloseable {
         if (findBin() == null) {
             return "no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (apt-get install postgresql-15)";
         }
-        if (!onPath("openssl")) {
+        if (!Programs.onPath("openssl")) {
             return "openssl is not installed (apt-get install openssl)";
         }
-        if (isRoot() && !onPath("runuser")) {
+        if (isRoot() && !Programs.onPath("runuser")) {
             return "running as root without runuser: cannot start PostgreSQL as the postgres user";
         }
         return null;
@@ -178,12 +179,6 @@ final class TlsPostgres implements AutoCloseable {
 
     private static boolean isRoot() {
         return "root".equals(System.getProperty("user.name"));
-    }
-
-    private static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, program)));
     }
 
     private static int freePort() throws IOException {

@@ -1,5 +1,6 @@
 package io.chatsessions.deploy;
 
+import io.chatsessions.testsupport.Programs;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +40,7 @@ class AppRoleGrantsTest {
 
     @BeforeAll
     static void createRolesAndMigrate() throws Exception {
-        boolean installed = Deploy.onPath("psql");
+        boolean installed = Programs.onPath("psql");
         if (Deploy.REQUIRE_TOOLS) {
             assertTrue(installed, "psql is not on the PATH (chat.deploy.requireTools=true)");
         }

@@ -38,20 +38,6 @@ final class Deploy {
         return command.call();
     }
 
-    /** True when the named program is on the PATH. */
-    static boolean onPath(String program) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (Files.isExecutable(Path.of(dir, program))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Runs a command from the project root; returns its exit code and combined output. */
     static Result run(List<String> command, java.util.Map<String, String> env) throws IOException, InterruptedException {
         Path output = Files.createTempFile("deploy-test-", ".out");

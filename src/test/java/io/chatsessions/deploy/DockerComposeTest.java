@@ -1,5 +1,6 @@
 package io.chatsessions.deploy;
 
+import io.chatsessions.testsupport.Programs;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -37,7 +38,7 @@ class DockerComposeTest {
 
     @Test
     void dockerComposeConfigAcceptsTheFile() throws Exception {
-        boolean installed = Deploy.onPath("docker-compose");
+        boolean installed = Programs.onPath("docker-compose");
         if (Deploy.REQUIRE_TOOLS) {
             assertTrue(installed, "docker-compose is not on the PATH (chat.deploy.requireTools=true)");
         }

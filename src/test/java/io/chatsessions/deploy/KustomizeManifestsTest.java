@@ -1,5 +1,6 @@
 package io.chatsessions.deploy;
 
+import io.chatsessions.testsupport.Programs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +26,7 @@ class KustomizeManifestsTest {
 
     @BeforeAll
     static void kustomize() throws Exception {
-        boolean installed = Deploy.onPath("kubectl");
+        boolean installed = Programs.onPath("kubectl");
         if (Deploy.REQUIRE_TOOLS) {
             assertTrue(installed, "kubectl is not on the PATH (chat.deploy.requireTools=true)");
         }

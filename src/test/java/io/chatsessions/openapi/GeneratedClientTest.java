@@ -1,5 +1,6 @@
 package io.chatsessions.openapi;
 
+import io.chatsessions.testsupport.Programs;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.chatsessions.auth.Tokens;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
@@ -91,7 +91,7 @@ class GeneratedClientTest {
 
     @Test
     void readmeSessionRunsInChromium() throws Exception {
-        String chromium = chromium();
+        String chromium = Programs.chromium();
         Assumptions.assumeTrue(chromium != null, "skipped: no chromium on PATH (set CHROMIUM, or apt-get install chromium as .ci/run does)");
         OpenApiTools.Result install = OpenApiTools.run(List.of("bash", OpenApiTools.ROOT.resolve("reliability/browser/install-playwright.sh").toString()),
                 OpenApiTools.ROOT, Map.of(), 10);
@@ -123,18 +123,4 @@ class GeneratedClientTest {
         return Tokens.sign(TestServer.SECRET, "client-" + UUID.randomUUID(), Duration.ofHours(1), null, null);
     }
 
-    private static String chromium() {
-        String configured = System.getenv("CHROMIUM");
-        if (configured != null && Files.isExecutable(Path.of(configured))) {
-            return configured;
-        }
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return null;
-    }
 }

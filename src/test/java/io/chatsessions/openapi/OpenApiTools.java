@@ -1,10 +1,10 @@
 package io.chatsessions.openapi;
 
+import io.chatsessions.testsupport.Programs;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ final class OpenApiTools {
     }
 
     static synchronized void install() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(onPath("node") && onPath("npm"), "skipped: node/npm not installed (needed for the OpenAPI tools from npm)");
+        Assumptions.assumeTrue(Programs.onPath("node") && Programs.onPath("npm"), "skipped: node/npm not installed (needed for the OpenAPI tools from npm)");
         Result version = run(List.of("node", "-p", "process.versions.node"), ROOT, Map.of(), 1);
         Assumptions.assumeTrue(atLeast(version.output().trim(), 20, 19), "skipped: Node.js " + version.output().trim()
                 + " is older than 20.19, which Redocly CLI needs");
@@ -63,12 +63,4 @@ final class OpenApiTools {
         }
     }
 
-    static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

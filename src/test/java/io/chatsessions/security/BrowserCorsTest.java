@@ -1,5 +1,6 @@
 package io.chatsessions.security;
 
+import io.chatsessions.testsupport.Programs;
 import io.chatsessions.testsupport.Api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
@@ -39,9 +40,9 @@ class BrowserCorsTest {
 
     @Test
     void chatPageOnAnAllowedOriginWorksAndAnotherOriginIsRefused() throws Exception {
-        String chromium = findChromium();
+        String chromium = Programs.chromium();
         Assumptions.assumeTrue(chromium != null, "skipped: no chromium on PATH (set CHROMIUM, or apt-get install chromium as .ci/run does)");
-        Assumptions.assumeTrue(onPath("node") && onPath("npm"), "skipped: node/npm not installed (needed to install playwright-core)");
+        Assumptions.assumeTrue(Programs.onPath("node") && Programs.onPath("npm"), "skipped: node/npm not installed (needed to install playwright-core)");
         Path root = Path.of("").toAbsolutePath();
         Process install = new ProcessBuilder("bash", root.resolve("reliability/browser/install-playwright.sh").toString())
                 .redirectErrorStream(true).start();
@@ -145,28 +146,4 @@ class BrowserCorsTest {
         return server;
     }
 
-    private static String findChromium() {
-        String configured = System.getenv("CHROMIUM");
-        if (configured != null && Files.isExecutable(Path.of(configured))) {
-            return configured;
-        }
-        for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-                Path candidate = Path.of(dir, name);
-                if (Files.isExecutable(candidate)) {
-                    return candidate.toString();
-                }
-            }
-        }
-        return null;
-    }
-
-    private static boolean onPath(String name) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            if (Files.isExecutable(Path.of(dir, name))) {
-                return true;
-            }
-        }
-        return false;
-    }
 }
