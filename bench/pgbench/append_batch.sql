@@ -14,13 +14,16 @@
 --   |      WHERE id = $1 AND user_id = $2
 --   |     RETURNING id, message_count
 --   | )
---   | INSERT INTO messages (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at)
---   | SELECT m.id, session.id, session.message_count - $3 + m.ord, m.role, m.content, m.sources::jsonb,
---   |        m.latency_ms, m.top_k, m.query_type, m.metadata::jsonb, clock_timestamp()
+--   | INSERT INTO messages AS m (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at,
+--   |                            status, finish_reason, error)
+--   | SELECT i.id, session.id, session.message_count - $3 + i.ord, i.role, i.content, i.sources::jsonb,
+--   |        i.latency_ms, i.top_k, i.query_type, i.metadata::jsonb, clock_timestamp(), i.status, i.finish_reason, i.error::jsonb
 --   |   FROM session,
---   |        unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[])
---   |            WITH ORDINALITY AS m(id, role, content, sources, latency_ms, top_k, query_type, metadata, ord)
---   | RETURNING id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at
+--   |        unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[],
+--   |               $12::text[], $13::text[], $14::text[])
+--   |            WITH ORDINALITY AS i(id, role, content, sources, latency_ms, top_k, query_type, metadata,
+--   |                                 status, finish_reason, error, ord)
+--   | RETURNING m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, coalesce(m.updated_at, m.created_at) AS updated_at, CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at
 --
 -- $1 => bench.session_id(:sid)
 -- $2 => bench.user_id(:u)
@@ -33,6 +36,9 @@
 -- $9 => ARRAY[NULL, :top_k]
 -- $10 => ARRAY[NULL, :query_type]
 -- $11 => ARRAY[:user_metadata, :assistant_metadata]
+-- $12 => ARRAY['completed', 'completed']
+-- $13 => ARRAY[NULL, NULL]
+-- $14 => ARRAY[NULL, NULL]
 --
 \set u random(:u_lo, :u_hi)
 \set k random(:k_lo, :k_hi)
@@ -45,10 +51,13 @@ WITH session AS (
      WHERE id = bench.session_id(:sid) AND user_id = bench.user_id(:u)
     RETURNING id, message_count
 )
-INSERT INTO messages (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at)
-SELECT m.id, session.id, session.message_count - :n + m.ord, m.role, m.content, m.sources::jsonb,
-       m.latency_ms, m.top_k, m.query_type, m.metadata::jsonb, clock_timestamp()
+INSERT INTO messages AS m (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at,
+                           status, finish_reason, error)
+SELECT i.id, session.id, session.message_count - :n + i.ord, i.role, i.content, i.sources::jsonb,
+       i.latency_ms, i.top_k, i.query_type, i.metadata::jsonb, clock_timestamp(), i.status, i.finish_reason, i.error::jsonb
   FROM session,
-       unnest(ARRAY[bench.uuid_v7(), bench.uuid_v7()]::uuid[], ARRAY['user', 'assistant']::text[], ARRAY[:user_content, :assistant_content]::text[], ARRAY[NULL, :assistant_sources]::text[], ARRAY[NULL, :latency_ms]::int[], ARRAY[NULL, :top_k]::int[], ARRAY[NULL, :query_type]::text[], ARRAY[:user_metadata, :assistant_metadata]::text[])
-           WITH ORDINALITY AS m(id, role, content, sources, latency_ms, top_k, query_type, metadata, ord)
-RETURNING id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at;
+       unnest(ARRAY[bench.uuid_v7(), bench.uuid_v7()]::uuid[], ARRAY['user', 'assistant']::text[], ARRAY[:user_content, :assistant_content]::text[], ARRAY[NULL, :assistant_sources]::text[], ARRAY[NULL, :latency_ms]::int[], ARRAY[NULL, :top_k]::int[], ARRAY[NULL, :query_type]::text[], ARRAY[:user_metadata, :assistant_metadata]::text[],
+              ARRAY['completed', 'completed']::text[], ARRAY[NULL, NULL]::text[], ARRAY[NULL, NULL]::text[])
+           WITH ORDINALITY AS i(id, role, content, sources, latency_ms, top_k, query_type, metadata,
+                                status, finish_reason, error, ord)
+RETURNING m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, coalesce(m.updated_at, m.created_at) AS updated_at, CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at;

@@ -7,14 +7,14 @@
 -- cannot drift from it. Run with -M prepared: the service's driver also uses named prepared statements.
 --
 -- service-sql: io.chatsessions.message.MessageRepository#PAGE_NEWEST
---   | SELECT s.message_count, m.*
+--   | SELECT s.message_count, p.*
 --   |   FROM sessions s
 --   |   LEFT JOIN LATERAL (
---   |       SELECT id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at
---   |         FROM messages
---   |        WHERE session_id = s.id ORDER BY seq DESC LIMIT $3
---   |   ) m ON true
---   |  WHERE s.id = $1 AND s.user_id = $2
+--   |       SELECT m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, coalesce(m.updated_at, m.created_at) AS updated_at, CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at, f.rating AS feedback_rating, f.reasons AS feedback_reasons, f.comment AS feedback_comment, f.sources AS feedback_sources, f.created_at AS feedback_created_at, f.updated_at AS feedback_updated_at  FROM messages m
+--   |   LEFT JOIN message_feedback f ON f.message_id = m.id
+--   | WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT $3
+--   |  ) p ON true
+--   | WHERE s.id = $1 AND s.user_id = $2
 --
 -- $1 => bench.session_id(:sid)
 -- $2 => bench.user_id(:u)
@@ -27,11 +27,11 @@
 \set k random(:k_lo, :k_hi)
 \set sid :u * 100000 + :k
 \set limit :page
-SELECT s.message_count, m.*
+SELECT s.message_count, p.*
   FROM sessions s
   LEFT JOIN LATERAL (
-      SELECT id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at
-        FROM messages
-       WHERE session_id = s.id ORDER BY seq DESC LIMIT :limit
-  ) m ON true
- WHERE s.id = bench.session_id(:sid) AND s.user_id = bench.user_id(:u);
+      SELECT m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, coalesce(m.updated_at, m.created_at) AS updated_at, CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at, f.rating AS feedback_rating, f.reasons AS feedback_reasons, f.comment AS feedback_comment, f.sources AS feedback_sources, f.created_at AS feedback_created_at, f.updated_at AS feedback_updated_at  FROM messages m
+  LEFT JOIN message_feedback f ON f.message_id = m.id
+WHERE m.session_id = s.id ORDER BY m.seq DESC LIMIT :limit
+ ) p ON true
+WHERE s.id = bench.session_id(:sid) AND s.user_id = bench.user_id(:u);

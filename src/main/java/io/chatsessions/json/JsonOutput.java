@@ -72,4 +72,27 @@ public final class JsonOutput {
             generator.writeNumberField(name, value);
         }
     }
+
+    /** The bytes {@code text} takes as a JSON string, quotes included, at most (jackson's escaping). */
+    public static long escapedLength(String text) {
+        long bytes = 2;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20) {
+                bytes += 6;
+            } else if (c == '"' || c == '\\') {
+                bytes += 2;
+            } else if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 12; // jackson writes a pair as two six-byte escapes
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
 }

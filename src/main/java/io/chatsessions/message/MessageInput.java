@@ -34,7 +34,7 @@ public record MessageInput(
         String role,
         @Schema(requiredMode = Schema.RequiredMode.REQUIRED, maxLength = 262144,
                 description = "At most {limits.maxContentBytes} bytes of UTF-8 (CHAT_LIMITS_MAX_CONTENT_BYTES; maxLength counts "
-                        + "characters, the server counts bytes); may be empty only for tool")
+                        + "characters, the server counts bytes); may be empty only for tool, or while not completed")
         String content,
         @ArraySchema(arraySchema = @Schema(implementation = Sources.class, nullable = true, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
                 description = "RAG citations, at most {limits.maxSources} and {limits.maxSourcesBytes} bytes serialized (CHAT_LIMITS_MAX_SOURCES, CHAT_LIMITS_MAX_SOURCES_BYTES)"),
@@ -45,12 +45,22 @@ public record MessageInput(
         @Schema(nullable = true, pattern = "^[A-Za-z0-9_.:-]{1,64}$", example = "hybrid") String queryType,
         @Schema(implementation = Map.class, additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
                 description = "Any JSON object, at most {limits.maxMetadataBytes} bytes serialized (CHAT_LIMITS_MAX_METADATA_BYTES)")
-        String metadata) {
+        String metadata,
+        @Schema(allowableValues = {"completed", "in_progress", "failed", "cancelled"}, defaultValue = "completed",
+                description = "in_progress: an answer still being streamed. It gets its seq now (the next message lands after it), "
+                        + "its content may be empty, and it is completed by PATCH")
+        String status,
+        @Schema(nullable = true, pattern = "^[a-z0-9_]{1,64}$", example = "stop") String finishReason,
+        @Schema(implementation = MessageError.class, nullable = true) String error) {
 
     static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");
-    private static final Set<String> WRITABLE = Set.of("role", "content", "sources", "latency_ms", "top_k", "query_type", "metadata");
-    private static final Set<String> READ_ONLY = Set.of("id", "session_id", "seq", "created_at");
+    static final Set<String> STATUSES = Set.of(Message.COMPLETED, Message.IN_PROGRESS, "failed", "cancelled");
+    static final int MAX_ERROR_BYTES = 2048;
+    private static final Set<String> WRITABLE = Set.of("role", "content", "sources", "latency_ms", "top_k", "query_type", "metadata",
+            "status", "finish_reason", "error");
+    static final Set<String> READ_ONLY = Set.of("id", "session_id", "seq", "created_at", "version", "updated_at", "completed_at", "feedback");
     private static final Pattern QUERY_TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    private static final Pattern FINISH_REASON = Pattern.compile("[a-z0-9_]{1,64}");
     private static final Set<String> SOURCE_STRINGS = Set.of("document_id", "chunk_id", "title", "url", "snippet");
 
     /** A citation as documented; only for the schema (sources are validated and stored as JSON text). */
@@ -109,23 +119,104 @@ public record MessageInput(
     static MessageInput read(JsonNode object, String prefix, JsonBodies json, ApiLimits limits, FieldErrors errors) {
         JsonFields.checkNames(object, prefix, WRITABLE, READ_ONLY, errors);
         String role = role(object.get("role"), prefix + "role", errors);
-        String content = content(object.get("content"), prefix + "content", role, limits, errors);
-        String sources = sources(object.get("sources"), prefix + "sources", json, limits, errors);
-        Integer latency = JsonFields.integer(object.get("latency_ms"), prefix + "latency_ms", 0, Integer.MAX_VALUE, errors);
-        Integer topK = JsonFields.integer(object.get("top_k"), prefix + "top_k", 1, 1000, errors);
-        String queryType = JsonFields.string(object.get("query_type"), prefix + "query_type", true, errors);
-        if (queryType != null && !QUERY_TYPE.matcher(queryType).matches()) {
-            errors.add(prefix + "query_type", "must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        String status = object.get("status") == null ? Message.COMPLETED : status(object.get("status"), prefix + "status", errors);
+        String content = content(object.get("content"), prefix + "content", limits, errors);
+        if (content != null) {
+            checkNotEmpty(content, role, status, prefix + "content", errors);
         }
+        String sources = sources(object.get("sources"), prefix + "sources", json, limits, errors);
+        Integer latency = latencyMs(object.get("latency_ms"), prefix + "latency_ms", errors);
+        Integer topK = topK(object.get("top_k"), prefix + "top_k", errors);
+        String queryType = queryType(object.get("query_type"), prefix + "query_type", errors);
         JsonNode metadataNode = object.get("metadata");
-        String metadata = metadataNode == null ? "{}"
-                : json.objectText(metadataNode, prefix + "metadata", limits.maxJsonDepth(), limits.maxMetadataBytes(), errors);
+        String metadata = metadataNode == null ? "{}" : metadata(metadataNode, prefix + "metadata", json, limits, errors);
+        String finishReason = finishReason(object.get("finish_reason"), prefix + "finish_reason", errors);
+        String error = error(object.get("error"), prefix + "error", json, errors);
+        checkTotal(content, sources, metadata, prefix, limits, errors);
+        return new MessageInput(role, content, sources, latency, topK, queryType, metadata, status, finishReason, error);
+    }
+
+    /** Content, sources and metadata together within {@code maxMessageBytes}. */
+    static void checkTotal(String content, String sources, String metadata, String prefix, ApiLimits limits, FieldErrors errors) {
         long bytes = utf8Length(content) + utf8Length(sources) + utf8Length(metadata);
         if (bytes > limits.maxMessageBytes()) {
             errors.add(prefix.isEmpty() ? "message" : prefix.substring(0, prefix.length() - 1),
                     "must be at most " + limits.maxMessageBytes() + " bytes of content, sources and metadata together");
         }
-        return new MessageInput(role, content, sources, latency, topK, queryType, metadata);
+    }
+
+    /** A completed message needs content, unless it is a tool's; one being streamed (or failed) may be empty. */
+    static void checkNotEmpty(String content, String role, String status, String field, FieldErrors errors) {
+        if (content.isEmpty() && role != null && !role.equals("tool") && Message.COMPLETED.equals(status)) {
+            errors.add(field, "must not be empty (only tool messages, and messages not completed, may be empty)");
+        }
+    }
+
+    static Integer latencyMs(JsonNode value, String field, FieldErrors errors) {
+        return JsonFields.integer(value, field, 0, Integer.MAX_VALUE, errors);
+    }
+
+    static Integer topK(JsonNode value, String field, FieldErrors errors) {
+        return JsonFields.integer(value, field, 1, 1000, errors);
+    }
+
+    static String queryType(JsonNode value, String field, FieldErrors errors) {
+        String queryType = JsonFields.string(value, field, true, errors);
+        if (queryType != null && !QUERY_TYPE.matcher(queryType).matches()) {
+            errors.add(field, "must be 1 to 64 characters of A-Z a-z 0-9 _ . : -");
+        }
+        return queryType;
+    }
+
+    static String metadata(JsonNode value, String field, JsonBodies json, ApiLimits limits, FieldErrors errors) {
+        return json.objectText(value, field, limits.maxJsonDepth(), limits.maxMetadataBytes(), errors);
+    }
+
+    static String status(JsonNode value, String field, FieldErrors errors) {
+        String status = JsonFields.string(value, field, false, errors);
+        if (status != null && !STATUSES.contains(status)) {
+            errors.add(field, "must be one of completed, in_progress, failed, cancelled");
+            return null;
+        }
+        return status;
+    }
+
+    static String finishReason(JsonNode value, String field, FieldErrors errors) {
+        String reason = JsonFields.string(value, field, true, errors);
+        if (reason != null && !FINISH_REASON.matcher(reason).matches()) {
+            errors.add(field, "must be 1 to 64 characters of a-z 0-9 _");
+            return null;
+        }
+        return reason;
+    }
+
+    /** {@code {code, message}} (both strings, nothing else) within 2 KiB, as JSON text; null stays null. */
+    static String error(JsonNode value, String field, JsonBodies json, FieldErrors errors) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            errors.add(field, "must be an object {code, message} or null");
+            return null;
+        }
+        int before = errors.size();
+        JsonFields.checkNames(value, field + ".", Set.of("code", "message"), Set.of(), errors);
+        for (String key : new String[]{"code", "message"}) {
+            if (value.get(key) == null) {
+                errors.add(field + "." + key, "is required");
+            } else {
+                JsonFields.string(value.get(key), field + "." + key, false, errors);
+            }
+        }
+        if (errors.size() != before) {
+            return null;
+        }
+        String text = json.write(value);
+        if (Text.utf8Length(text) > MAX_ERROR_BYTES) {
+            errors.add(field, "must be at most " + MAX_ERROR_BYTES + " bytes serialized");
+            return null;
+        }
+        return text;
     }
 
     private static String role(JsonNode value, String field, FieldErrors errors) {
@@ -141,7 +232,7 @@ public record MessageInput(
         return role;
     }
 
-    private static String content(JsonNode value, String field, String role, ApiLimits limits, FieldErrors errors) {
+    static String content(JsonNode value, String field, ApiLimits limits, FieldErrors errors) {
         if (value == null || value.isNull()) {
             errors.add(field, "is required");
             return null;
@@ -150,16 +241,13 @@ public record MessageInput(
         if (content == null) {
             return null;
         }
-        if (content.isEmpty() && role != null && !role.equals("tool")) {
-            errors.add(field, "must not be empty (only tool messages may be empty)");
-        }
         if (Text.utf8Length(content) > limits.maxContentBytes()) {
             errors.add(field, "must be at most " + limits.maxContentBytes() + " bytes of UTF-8");
         }
         return content;
     }
 
-    private static String sources(JsonNode value, String field, JsonBodies json, ApiLimits limits, FieldErrors errors) {
+    static String sources(JsonNode value, String field, JsonBodies json, ApiLimits limits, FieldErrors errors) {
         if (value == null || value.isNull()) {
             return null;
         }

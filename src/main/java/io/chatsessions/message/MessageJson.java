@@ -2,6 +2,8 @@ package io.chatsessions.message;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.chatsessions.feedback.FeedbackJson;
+import io.chatsessions.feedback.FeedbackResponse;
 import io.chatsessions.json.JsonOutput;
 import io.chatsessions.json.Text;
 import io.chatsessions.json.Timestamps;
@@ -58,33 +60,13 @@ public class MessageJson {
      * (quotes and backslashes 2 bytes, control characters at most 6, a surrogate pair 12) and the JSON columns' UTF-8 text.
      */
     public static long maxBytes(Message m) {
-        long bytes = 256 + escapedLength(m.content()) + Text.utf8Length(m.role());
+        long bytes = 256 + JsonOutput.escapedLength(m.content()) + Text.utf8Length(m.role());
         bytes += m.sourcesJson() == null ? 4 : Text.utf8Length(m.sourcesJson());
         bytes += m.metadataJson() == null ? 4 : Text.utf8Length(m.metadataJson());
-        bytes += m.queryType() == null ? 4 : escapedLength(m.queryType());
-        return bytes;
-    }
-
-    static long escapedLength(String text) {
-        long bytes = 2;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x20) {
-                bytes += 6;
-            } else if (c == '"' || c == '\\') {
-                bytes += 2;
-            } else if (c < 0x80) {
-                bytes += 1;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 12; // jackson writes a pair as two six-byte escapes
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
+        bytes += m.queryType() == null ? 4 : JsonOutput.escapedLength(m.queryType());
+        bytes += 160 + (m.finishReason() == null ? 4 : m.finishReason().length() + 2);
+        bytes += m.errorJson() == null ? 4 : Text.utf8Length(m.errorJson());
+        return bytes + FeedbackJson.maxBytes(m.feedback());
     }
 
     private static void items(JsonGenerator generator, List<Message> messages) throws IOException {
@@ -108,6 +90,14 @@ public class MessageJson {
         g.writeStringField("query_type", m.queryType());
         JsonOutput.rawField(g, "metadata", m.metadataJson());
         g.writeStringField("created_at", Timestamps.format(m.createdAt()));
+        g.writeStringField("status", m.status());
+        g.writeStringField("finish_reason", m.finishReason());
+        JsonOutput.rawField(g, "error", m.errorJson());
+        g.writeNumberField("version", m.version());
+        g.writeStringField("updated_at", Timestamps.format(m.updatedAt()));
+        g.writeStringField("completed_at", m.completedAt() == null ? null : Timestamps.format(m.completedAt()));
+        g.writeFieldName("feedback");
+        FeedbackJson.write(g, m.feedback());
         g.writeEndObject();
     }
 
@@ -124,12 +114,24 @@ public class MessageJson {
                            @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) Integer topK,
                            @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String queryType,
                            @Schema(type = "object", additionalProperties = Schema.AdditionalPropertiesValue.TRUE, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode metadata,
-                           @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt) {
+                           @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"completed", "in_progress", "failed", "cancelled"})
+                           String status,
+                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String finishReason,
+                           @Schema(implementation = MessageError.class, nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode error,
+                           @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1",
+                                   description = "1 at creation, bumps on every update; also the message's ETag") int version,
+                           @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String updatedAt,
+                           @Schema(format = "date-time", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED,
+                                   description = "When the status left in_progress (created_at for a message created final)") String completedAt,
+                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) FeedbackResponse feedback) {
 
-        static Response of(Message message, JsonNode sources, JsonNode metadata) {
+        static Response of(Message message, JsonNode sources, JsonNode metadata, JsonNode error, FeedbackResponse feedback) {
             return new Response(message.id(), message.sessionId(), message.seq(), message.role(), message.content(),
                     sources, message.latencyMs(), message.topK(), message.queryType(), metadata,
-                    Timestamps.format(message.createdAt()));
+                    Timestamps.format(message.createdAt()), message.status(), message.finishReason(), error, message.version(),
+                    Timestamps.format(message.updatedAt()),
+                    message.completedAt() == null ? null : Timestamps.format(message.completedAt()), feedback);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.chatsessions.message;
 
 import io.chatsessions.db.Rows;
+import io.chatsessions.feedback.Feedback;
 import io.chatsessions.db.UuidV7;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
@@ -19,8 +20,18 @@ import java.util.function.ToLongFunction;
 @Singleton
 public class MessageRepository {
 
-    /** Every statement returns these columns in this order ({@link #map} reads them by position). */
-    private static final String COLUMNS = "id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at";
+    /**
+     * Every statement returns these columns of {@code messages m} in this order ({@link #map} reads them by position).
+     * NULL updated_at means never updated, NULL completed_at on a final message means created final (see V2).
+     */
+    static final String COLUMNS = "m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, "
+            + "m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, coalesce(m.updated_at, m.created_at) AS updated_at, "
+            + "CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at";
+    private static final int COLUMN_COUNT = 17;
+
+    /** The message's feedback from {@code message_feedback f} (all NULL for none), after {@link #COLUMNS}. */
+    static final String FEEDBACK_COLUMNS = "f.rating AS feedback_rating, f.reasons AS feedback_reasons, f.comment AS feedback_comment, "
+            + "f.sources AS feedback_sources, f.created_at AS feedback_created_at, f.updated_at AS feedback_updated_at";
 
     /**
      * Appends n messages in one statement (one round trip, atomic). The UPDATE takes the session's row lock and
@@ -36,34 +47,39 @@ public class MessageRepository {
                  WHERE id = $1 AND user_id = $2
                 RETURNING id, message_count
             )
-            INSERT INTO messages (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at)
-            SELECT m.id, session.id, session.message_count - $3 + m.ord, m.role, m.content, m.sources::jsonb,
-                   m.latency_ms, m.top_k, m.query_type, m.metadata::jsonb, clock_timestamp()
+            INSERT INTO messages AS m (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at,
+                                       status, finish_reason, error)
+            SELECT i.id, session.id, session.message_count - $3 + i.ord, i.role, i.content, i.sources::jsonb,
+                   i.latency_ms, i.top_k, i.query_type, i.metadata::jsonb, clock_timestamp(), i.status, i.finish_reason, i.error::jsonb
               FROM session,
-                   unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[])
-                       WITH ORDINALITY AS m(id, role, content, sources, latency_ms, top_k, query_type, metadata, ord)
+                   unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[],
+                          $12::text[], $13::text[], $14::text[])
+                       WITH ORDINALITY AS i(id, role, content, sources, latency_ms, top_k, query_type, metadata,
+                                            status, finish_reason, error, ord)
             RETURNING\s""" + COLUMNS;
 
     // A page and the session's message_count in one statement; no row at all means no such session for this user.
     private static final String PAGE_PREFIX = """
-            SELECT s.message_count, m.*
+            SELECT s.message_count, p.*
               FROM sessions s
               LEFT JOIN LATERAL (
-                  SELECT\s""" + COLUMNS + """
-                     FROM messages
-                   WHERE session_id = s.id""";
+                  SELECT\s""" + COLUMNS + ", " + FEEDBACK_COLUMNS + """
+                     FROM messages m
+                     LEFT JOIN message_feedback f ON f.message_id = m.id
+                   WHERE m.session_id = s.id""";
     private static final String PAGE_SUFFIX = """
-              ) m ON true
+              ) p ON true
              WHERE s.id = $1 AND s.user_id = $2""";
 
-    static final String PAGE_NEWEST = PAGE_PREFIX + " ORDER BY seq DESC LIMIT $3\n" + PAGE_SUFFIX;
-    static final String PAGE_BEFORE = PAGE_PREFIX + " AND seq < $4 ORDER BY seq DESC LIMIT $3\n" + PAGE_SUFFIX;
-    static final String PAGE_AFTER = PAGE_PREFIX + " AND seq > $4 ORDER BY seq ASC LIMIT $3\n" + PAGE_SUFFIX;
+    static final String PAGE_NEWEST = PAGE_PREFIX + " ORDER BY m.seq DESC LIMIT $3\n" + PAGE_SUFFIX;
+    static final String PAGE_BEFORE = PAGE_PREFIX + " AND m.seq < $4 ORDER BY m.seq DESC LIMIT $3\n" + PAGE_SUFFIX;
+    static final String PAGE_AFTER = PAGE_PREFIX + " AND m.seq > $4 ORDER BY m.seq ASC LIMIT $3\n" + PAGE_SUFFIX;
 
-    private static final String FIND = """
-            SELECT m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, m.metadata, m.created_at
+    static final String FIND = "SELECT " + COLUMNS + ", " + FEEDBACK_COLUMNS + """
+
               FROM messages m
               JOIN sessions s ON s.id = m.session_id
+              LEFT JOIN message_feedback f ON f.message_id = m.id
              WHERE m.id = $1 AND m.session_id = $2 AND s.user_id = $3""";
 
     /**
@@ -80,6 +96,9 @@ public class MessageRepository {
         Integer[] topKs = new Integer[n];
         String[] queryTypes = new String[n];
         String[] metadata = new String[n];
+        String[] statuses = new String[n];
+        String[] finishReasons = new String[n];
+        String[] errors = new String[n];
         for (int i = 0; i < n; i++) {
             MessageInput m = messages.get(i);
             ids[i] = UuidV7.next();
@@ -90,12 +109,16 @@ public class MessageRepository {
             topKs[i] = m.topK();
             queryTypes[i] = m.queryType();
             metadata[i] = m.metadata();
+            statuses[i] = m.status();
+            finishReasons[i] = m.finishReason();
+            errors[i] = m.error();
         }
         Statement statement = connection.createStatement(APPEND)
                 .bind(0, sessionId).bind(1, userId).bind(2, n)
                 .bind(3, ids).bind(4, roles).bind(5, contents).bind(6, sources)
-                .bind(7, latencies).bind(8, topKs).bind(9, queryTypes).bind(10, metadata);
-        return Flux.from(statement.execute()).flatMap(result -> result.map(row -> map(row, 0)))
+                .bind(7, latencies).bind(8, topKs).bind(9, queryTypes).bind(10, metadata)
+                .bind(11, statuses).bind(12, finishReasons).bind(13, errors);
+        return Flux.from(statement.execute()).flatMap(result -> result.map(row -> map(row, 0, false)))
                 .collectList()
                 .filter(rows -> !rows.isEmpty())
                 .map(rows -> {
@@ -128,7 +151,7 @@ public class MessageRepository {
                     long[] taken = {0, 0}; // bytes, rows of this subscription
                     return Flux.from(statement.execute())
                             .concatMap(result -> result.map(row -> new PageRow(Rows.integer(row, 0),
-                                    Rows.uuid(row, 1) == null ? null : map(row, 1))))
+                                    Rows.uuid(row, 1) == null ? null : map(row, 1, true))))
                             .takeWhile(row -> {
                                 if (row.message() == null) {
                                     return true;
@@ -159,12 +182,18 @@ public class MessageRepository {
 
     public Mono<Message> find(Connection connection, UUID sessionId, String userId, UUID messageId) {
         return Flux.from(connection.createStatement(FIND).bind(0, messageId).bind(1, sessionId).bind(2, userId).execute())
-                .flatMap(result -> result.map(row -> map(row, 0)))
+                .flatMap(result -> result.map(row -> map(row, 0, true)))
                 .singleOrEmpty();
     }
 
-    /** A message from {@link #COLUMNS}, starting at column {@code first}. */
-    static Message map(Readable row, int first) {
+    /** A message from {@link #COLUMNS} starting at column {@code first}, and its feedback from the {@link #FEEDBACK_COLUMNS} after them. */
+    static Message map(Readable row, int first, boolean withFeedback) {
+        Feedback feedback = null;
+        int f = first + COLUMN_COUNT;
+        if (withFeedback && Rows.text(row, f) != null) {
+            feedback = new Feedback(Rows.text(row, f), Rows.json(row, f + 1), Rows.text(row, f + 2), Rows.json(row, f + 3),
+                    Rows.timestamp(row, f + 4), Rows.timestamp(row, f + 5));
+        }
         return new Message(
                 Rows.uuid(row, first),
                 Rows.uuid(row, first + 1),
@@ -176,7 +205,14 @@ public class MessageRepository {
                 Rows.integer(row, first + 7),
                 Rows.text(row, first + 8),
                 Rows.json(row, first + 9),
-                Rows.timestamp(row, first + 10));
+                Rows.timestamp(row, first + 10),
+                Rows.text(row, first + 11),
+                Rows.text(row, first + 12),
+                Rows.json(row, first + 13),
+                Rows.integer(row, first + 14),
+                Rows.timestamp(row, first + 15),
+                Rows.timestamp(row, first + 16),
+                feedback);
     }
 
     private record PageRow(int messageCount, Message message) {

@@ -2,6 +2,7 @@ package io.chatsessions.message;
 
 import io.chatsessions.config.ApiLimits;
 import io.chatsessions.db.Database;
+import io.chatsessions.db.SessionChanges;
 import io.chatsessions.error.ProblemException;
 import io.chatsessions.idempotency.IdempotencyService;
 import io.chatsessions.idempotency.IdempotentRequest;
@@ -23,9 +24,12 @@ public class MessageService {
     private final MessageRepository messages;
     private final IdempotencyService idempotency;
     private final ApiLimits limits;
+    private final SessionChanges changes;
 
-    public MessageService(Database database, MessageRepository messages, IdempotencyService idempotency, ApiLimits limits) {
+    public MessageService(Database database, MessageRepository messages, IdempotencyService idempotency, ApiLimits limits,
+                          SessionChanges changes) {
         this.database = database;
+        this.changes = changes;
         this.messages = messages;
         this.idempotency = idempotency;
         this.limits = limits;
@@ -39,7 +43,8 @@ public class MessageService {
                                                       IdempotentRequest request, Function<List<Message>, StoredResponse> render) {
         return idempotency.execute(userId, request, connection -> messages.append(connection, sessionId, userId, batch)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
-                .map(render));
+                .map(render))
+                .doOnSuccess(appended -> changes.changed(sessionId));
     }
 
     /** Messages of one page in ascending seq, and whether more lie beyond it in the direction paged. */

@@ -2,6 +2,7 @@ package io.chatsessions.session;
 
 import io.chatsessions.config.ApiLimits;
 import io.chatsessions.db.Database;
+import io.chatsessions.db.SessionChanges;
 import io.chatsessions.error.ProblemException;
 import io.chatsessions.error.ProblemType;
 import io.chatsessions.idempotency.IdempotencyService;
@@ -25,10 +26,12 @@ public class SessionService {
     private final IdempotencyService idempotency;
     private final JsonBodies json;
     private final ApiLimits limits;
+    private final SessionChanges changes;
 
     public SessionService(Database database, SessionRepository sessions, IdempotencyService idempotency,
-                          JsonBodies json, ApiLimits limits) {
+                          JsonBodies json, ApiLimits limits, SessionChanges changes) {
         this.database = database;
+        this.changes = changes;
         this.sessions = sessions;
         this.idempotency = idempotency;
         this.json = json;
@@ -70,20 +73,23 @@ public class SessionService {
                             }
                             return sessions.update(c, userId, patch.applyTo(current, json, limits))
                                     .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")));
-                        }));
+                        }))
+                .doOnSuccess(session -> changes.changed(id));
     }
 
     public Mono<Void> delete(String userId, UUID id, IfMatch ifMatch) {
         if (ifMatch == null) {
             return database.withConnection(c -> sessions.delete(c, id, userId))
-                    .flatMap(deleted -> deleted == 0 ? Mono.error(ProblemException.notFound("session")) : Mono.empty());
+                    .flatMap(deleted -> deleted == 0 ? Mono.<Void>error(ProblemException.notFound("session")) : Mono.empty())
+                    .doOnSuccess(done -> changes.changed(id));
         }
         return database.inTransaction(c -> sessions.findForUpdate(c, id, userId)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
                 .flatMap(current -> {
                     checkPrecondition(current, ifMatch);
                     return sessions.delete(c, id, userId);
-                })).then();
+                })).then()
+                .doOnSuccess(done -> changes.changed(id));
     }
 
     private static void checkPrecondition(Session current, IfMatch ifMatch) {

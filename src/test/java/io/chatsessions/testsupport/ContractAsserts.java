@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -23,7 +24,8 @@ public final class ContractAsserts {
     public static final Set<String> SESSION_FIELDS = Set.of("id", "user_id", "title", "metadata", "archived",
             "message_count", "created_at", "updated_at", "version");
     public static final Set<String> MESSAGE_FIELDS = Set.of("id", "session_id", "seq", "role", "content", "sources",
-            "latency_ms", "top_k", "query_type", "metadata", "created_at");
+            "latency_ms", "top_k", "query_type", "metadata", "created_at",
+            "status", "finish_reason", "error", "version", "updated_at", "completed_at", "feedback");
 
     private static final Pattern RFC_3339 = Pattern.compile(
             "\\d{4}-\\d{2}-\\d{2}[Tt]\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})");
@@ -168,7 +170,17 @@ public final class ContractAsserts {
         }
         assertTrue(message.get("query_type") == null || message.get("query_type") instanceof String, "query_type");
         assertInstanceOf(Map.class, message.get("metadata"), "metadata object");
-        assertTimestamp(message.get("created_at"));
+        Instant created = assertTimestamp(message.get("created_at"));
+        assertTrue(Set.of("completed", "in_progress", "failed", "cancelled").contains(message.get("status")), "status");
+        assertTrue(integer(message.get("version")) >= 1, "version >= 1");
+        assertFalse(assertTimestamp(message.get("updated_at")).isBefore(created), "updated_at >= created_at");
+        if ("in_progress".equals(message.get("status"))) {
+            assertNull(message.get("completed_at"), "completed_at null while in progress");
+        } else {
+            assertFalse(assertTimestamp(message.get("completed_at")).isBefore(created), "completed_at >= created_at");
+        }
+        assertTrue(message.get("error") == null || message.get("error") instanceof Map, "error object or null");
+        assertTrue(message.get("feedback") == null || message.get("feedback") instanceof Map, "feedback object or null");
     }
 
     /** The ETag's value as a version number: {@code "3"}, {@code W/"3"} or {@code 3}. */
