@@ -3,11 +3,16 @@ package io.chatsessions.api;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.ApiSuite;
 import io.chatsessions.testsupport.Json;
+import io.chatsessions.testsupport.TcpProxy;
 import io.chatsessions.testsupport.TestServer;
 import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestUser;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,6 +40,28 @@ class FeedbackTest implements ApiSuite {
 
     static final String SESSIONS = "/api/v1/sessions";
     static final String NOT_ALLOWED = "urn:chat-sessions:problem:feedback-not-allowed";
+    /** The suite's service reaches its database through this proxy, which counts the statements it sends. */
+    private static TcpProxy database;
+
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new LinkedHashMap<>(ApiSuite.super.getProperties());
+        int port = TestServer.database().port();
+        try {
+            database = TcpProxy.to(port);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String url = "r2dbc.datasources.default.url";
+        properties.put(url, properties.get(url).replace(":" + port + "/", ":" + database.port() + "/"));
+        return properties;
+    }
+
+    @AfterAll
+    void closeTheProxy() throws IOException {
+        database.close();
+    }
+
     static final String THREE_SOURCES = "[{\"document_id\":\"d1\",\"cited\":true},{\"document_id\":\"d2\"},{\"document_id\":\"d3\",\"cited\":false}]";
 
     static String messages(String session) {
@@ -294,6 +321,42 @@ class FeedbackTest implements ApiSuite {
         assertEquals(1, delta(before, after, "down", "other"), "an unknown query_type is counted as other");
         assertEquals(1, delta(before, after, "up", "none"), "no query_type is counted as none");
         assertTrue(after.keySet().stream().noneMatch(key -> key.contains("made-up")), () -> "a client's query_type made a series: " + after);
+    }
+
+    @Test
+    void aPageOf200MessagesWithFeedbackIsOneStatementAndAPutIsOne() {
+        TestUser user = TestUser.create();
+        String session = user.api().createSession("{}");
+        List<String> ids = new ArrayList<>();
+        for (int batch = 0; batch < 2; batch++) {
+            String body = Json.batch(Collections.nCopies(100, answer("answer", THREE_SOURCES, "keyword")));
+            for (Map<String, Object> m : user.api().post(messages(session) + ":batch", body).expect(201).items()) {
+                ids.add((String) m.get("id"));
+            }
+        }
+        long before = database.statements();
+        put(user.api(), feedback(session, ids.get(0)), "{\"rating\":\"up\",\"sources\":[{\"index\":2,\"relevant\":true}]}").expect(200);
+        assertEquals(1, database.statements() - before, "a stored PUT is one statement");
+        for (String id : ids.subList(1, ids.size())) {
+            put(user.api(), feedback(session, id), "{\"rating\":\"down\",\"reasons\":[\"r\"]}").expect(200);
+        }
+        before = database.statements();
+        assertProblem(put(user.api(), feedback(session, ids.get(0)), "{\"rating\":\"up\",\"sources\":[{\"index\":3,\"relevant\":true}]}"), 400);
+        assertEquals(2, database.statements() - before, "a refused PUT is the statement and the read that says why");
+
+        before = database.statements();
+        List<Map<String, Object>> page = user.api().get(messages(session) + "?limit=200").expect(200).items();
+        assertEquals(1, database.statements() - before, "a page of 200 messages with feedback is one statement");
+        assertEquals(200, page.size());
+        assertTrue(page.stream().allMatch(m -> m.get("feedback") instanceof Map), "every message of the page shows its feedback");
+        assertEquals("up", ((Map<?, ?>) page.get(0).get("feedback")).get("rating"));
+
+        before = database.statements();
+        assertEquals("down", ((Map<?, ?>) user.api().get(messages(session) + "/" + ids.get(199)).expect(200).json().get("feedback")).get("rating"));
+        assertEquals(1, database.statements() - before, "GET one with feedback is one statement");
+        before = database.statements();
+        user.api().delete(feedback(session, ids.get(5))).expect(204);
+        assertEquals(1, database.statements() - before, "DELETE is one statement");
     }
 
     private static long delta(Map<String, Long> before, Map<String, Long> after, String rating, String queryType) {
