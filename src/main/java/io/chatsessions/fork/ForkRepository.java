@@ -17,12 +17,13 @@ import java.util.UUID;
 public class ForkRepository {
 
     /**
-     * The source session, row-locked FOR SHARE until the fork commits. An append, a session patch or delete and a
-     * message completing all UPDATE (or DELETE) this row, which conflicts with FOR SHARE, so none of them can commit
-     * between this read and the copy: the copy sees exactly messages 1..message_count of this read, none half-written
-     * by a concurrent append, and none can complete or be appended under it. Concurrent forks of one source share the
-     * lock and do not wait for each other. The copy must be a later statement: in READ COMMITTED each statement takes
-     * its snapshot at its start, so only a statement after the lock is granted sees what committed while waiting for it.
+     * The source session, row-locked FOR SHARE until the fork commits. Appends, session patches and deletes (and a
+     * message completing, which bumps the session) UPDATE or DELETE this row, which conflicts with FOR SHARE, so none
+     * of them commits between this read and the copy: the fork's title, metadata and message_count are those of the
+     * instant its messages are copied at, and the source cannot vanish under the copy (which would leave a fork with
+     * fewer messages than its message_count). Concurrent forks of one source share the lock and do not wait for each
+     * other. The copy must be a later statement: in READ COMMITTED each statement takes its snapshot when it starts,
+     * so only a statement after the lock is granted sees what committed while it waited.
      */
     static final String LOCK_SOURCE = "SELECT " + SessionRepository.COLUMNS + " FROM sessions WHERE id = $1 AND user_id = $2 FOR SHARE";
 
