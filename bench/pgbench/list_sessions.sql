@@ -7,7 +7,7 @@
 -- cannot drift from it. Run with -M prepared: the service's driver also uses named prepared statements.
 --
 -- service-sql: io.chatsessions.session.SessionRepository#LIST_FIRST
---   | SELECT id, user_id, title, metadata, archived, message_count, version, created_at, updated_at
+--   | SELECT id, user_id, title, metadata, archived, message_count, version, created_at, updated_at, forked_from_session_id, forked_from_seq
 --   |   FROM sessions
 --   |  WHERE user_id = $1 AND archived = $2
 --   |  ORDER BY updated_at DESC, id DESC
@@ -20,7 +20,7 @@
 \set u random(:u_lo, :u_hi)
 \set archived false
 \set limit 21
-SELECT id, user_id, title, metadata, archived, message_count, version, created_at, updated_at
+SELECT id, user_id, title, metadata, archived, message_count, version, created_at, updated_at, forked_from_session_id, forked_from_seq
   FROM sessions
  WHERE user_id = bench.user_id(:u) AND archived = :archived
  ORDER BY updated_at DESC, id DESC

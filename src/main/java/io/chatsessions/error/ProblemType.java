@@ -14,6 +14,8 @@ public enum ProblemType {
     NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE, "Not acceptable"),
     IDEMPOTENCY_KEY_IN_USE(HttpStatus.CONFLICT, "Idempotency-Key in use"),
     MESSAGE_FINAL(HttpStatus.CONFLICT, "Message is final"),
+    /** A fork's range holds a message still being streamed: its copy would be a snapshot of a moving answer. */
+    MESSAGE_IN_PROGRESS(HttpStatus.CONFLICT, "Message in progress"),
     PRECONDITION_FAILED(HttpStatus.PRECONDITION_FAILED, "Precondition failed"),
     PAYLOAD_TOO_LARGE(HttpStatus.REQUEST_ENTITY_TOO_LARGE, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),

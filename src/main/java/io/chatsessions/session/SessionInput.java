@@ -28,7 +28,8 @@ public record SessionInput(
 
     public static final int MAX_TITLE_CHARACTERS = 200;
     static final Set<String> WRITABLE = Set.of("title", "metadata", "archived");
-    static final Set<String> READ_ONLY = Set.of("id", "user_id", "message_count", "created_at", "updated_at", "version");
+    static final Set<String> READ_ONLY = Set.of("id", "user_id", "message_count", "created_at", "updated_at", "version",
+            "forked_from");
 
     /** The body as a session to create, or a 400 listing every bad field. */
     public static SessionInput parse(byte[] body, JsonBodies json, ApiLimits limits) {
@@ -44,7 +45,8 @@ public record SessionInput(
         return new SessionInput(title, metadataJson, Boolean.TRUE.equals(archived));
     }
 
-    static String title(JsonNode value, FieldErrors errors) {
+    /** A title's rules, for every body that sets one (create, patch, fork). */
+    public static String title(JsonNode value, FieldErrors errors) {
         String title = JsonFields.string(value, "title", true, errors);
         if (title != null && Text.characters(title) > MAX_TITLE_CHARACTERS) {
             errors.add("title", "must be at most " + MAX_TITLE_CHARACTERS + " characters");

@@ -49,6 +49,15 @@ public class SessionJson {
         g.writeStringField("created_at", Timestamps.format(s.createdAt()));
         g.writeStringField("updated_at", Timestamps.format(s.updatedAt()));
         g.writeNumberField("version", s.version());
+        g.writeFieldName("forked_from");
+        if (s.forkedFrom() == null) {
+            g.writeNull();
+        } else {
+            g.writeStartObject();
+            g.writeStringField("session_id", s.forkedFrom().sessionId().toString());
+            g.writeNumberField("seq", s.forkedFrom().seq());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -64,12 +73,13 @@ public class SessionJson {
                            boolean archived, int messageCount,
                            @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt,
                            @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String updatedAt,
-                           int version) {
+                           int version,
+                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) ForkedFrom forkedFrom) {
 
         static Response of(Session session, JsonNode metadata) {
             return new Response(session.id(), session.userId(), session.title(), metadata, session.archived(),
                     session.messageCount(), Timestamps.format(session.createdAt()), Timestamps.format(session.updatedAt()),
-                    session.version());
+                    session.version(), session.forkedFrom());
         }
     }
 

@@ -64,6 +64,6 @@ public record SessionPatch(
         }
         return new Session(current.id(), current.userId(), setsTitle ? title : current.title(), metadataJson,
                 archived != null ? archived : current.archived(), current.messageCount(), current.version(),
-                current.createdAt(), current.updatedAt());
+                current.createdAt(), current.updatedAt(), current.forkedFrom());
     }
 }

@@ -15,8 +15,9 @@ import java.util.UUID;
 @Singleton
 public class SessionRepository {
 
-    /** Every statement returns these columns in this order ({@link #map} reads them by position). */
-    static final String COLUMNS = "id, user_id, title, metadata, archived, message_count, version, created_at, updated_at";
+    /** Every statement returns these columns in this order ({@link #map} reads them by position); so does io.chatsessions.fork's. */
+    public static final String COLUMNS = "id, user_id, title, metadata, archived, message_count, version, created_at, updated_at, "
+            + "forked_from_session_id, forked_from_seq";
 
     private static final String INSERT = """
             INSERT INTO sessions (id, user_id, title, metadata, archived)
@@ -101,7 +102,8 @@ public class SessionRepository {
         return Flux.from(statement.execute()).flatMap(result -> result.map(SessionRepository::map));
     }
 
-    static Session map(Readable row) {
+    public static Session map(Readable row) {
+        UUID forkedFrom = Rows.uuid(row, 9);
         return new Session(
                 Rows.uuid(row, 0),
                 Rows.text(row, 1),
@@ -111,6 +113,7 @@ public class SessionRepository {
                 Rows.integer(row, 5),
                 Rows.integer(row, 6),
                 Rows.timestamp(row, 7),
-                Rows.timestamp(row, 8));
+                Rows.timestamp(row, 8),
+                forkedFrom == null ? null : new ForkedFrom(forkedFrom, Rows.integer(row, 10)));
     }
 }

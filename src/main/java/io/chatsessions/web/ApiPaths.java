@@ -10,12 +10,18 @@ public final class ApiPaths {
     public static final String SESSIONS = "/api/v1/sessions";
     /** The route prefix of a session's sub-resources (messages). */
     public static final String SESSION = SESSIONS + "/{sessionId}";
+    /** Branches a session: a new session with copies of its first messages (io.chatsessions.fork). */
+    public static final String SESSION_FORK = SESSIONS + "/{id}:fork";
 
     private ApiPaths() {
     }
 
     public static String session(UUID id) {
         return SESSIONS + "/" + id;
+    }
+
+    public static String fork(UUID sessionId) {
+        return session(sessionId) + ":fork";
     }
 
     public static String messages(UUID sessionId) {

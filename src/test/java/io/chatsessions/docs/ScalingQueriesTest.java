@@ -1,5 +1,6 @@
 package io.chatsessions.docs;
 
+import io.chatsessions.fork.ForkRepository;
 import io.chatsessions.idempotency.IdempotencyRepository;
 import io.chatsessions.message.MessageRepository;
 import io.chatsessions.session.SessionRepository;
@@ -32,7 +33,7 @@ class ScalingQueriesTest {
 
     private static final Path ROOT = Path.of(System.getProperty("basedir", ".")).toAbsolutePath().normalize();
     private static final List<Class<?>> REPOSITORIES =
-            List.of(SessionRepository.class, MessageRepository.class, IdempotencyRepository.class);
+            List.of(SessionRepository.class, MessageRepository.class, IdempotencyRepository.class, ForkRepository.class);
     private static final Pattern STATEMENT = Pattern.compile("^\\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern TABLE_REFERENCE = Pattern.compile(
             "\\b(?:FROM|JOIN|UPDATE|INTO)\\s+(\\w+)(?:\\s+(?!WHERE|SET|ON|LEFT|JOIN|USING|ORDER|LIMIT|RETURNING|FOR|AND|GROUP)(\\w+))?", Pattern.CASE_INSENSITIVE);

@@ -39,7 +39,7 @@ class SessionJsonTest {
     @Test
     void escapesTheTitle() throws IOException {
         Session tricky = new Session(UUID.randomUUID(), "u\"ser", "quote \" backslash \\ newline \n 👋 </script>", "{}",
-                false, 0, 1, OffsetDateTime.now(), OffsetDateTime.now());
+                false, 0, 1, OffsetDateTime.now(), OffsetDateTime.now(), null);
         Map<String, Object> written = parse(writer.one(tricky));
         assertEquals(tricky.title(), written.get("title"));
         assertEquals(tricky.userId(), written.get("user_id"));
@@ -60,12 +60,13 @@ class SessionJsonTest {
     private static Session full() {
         return new Session(UUID.randomUUID(), "user-1", "Réglages — 你好 مرحبا",
                 "{\"app\": \"docs\", \"tags\": [\"a\", 1, 2.5, true, null], \"nested\": {\"k\": {}}}",
-                true, 42, 7, OffsetDateTime.parse("2026-11-22T01:02:03.456789Z"), OffsetDateTime.parse("2026-11-22T05:06:07Z"));
+                true, 42, 7, OffsetDateTime.parse("2026-11-22T01:02:03.456789Z"), OffsetDateTime.parse("2026-11-22T05:06:07Z"),
+                new ForkedFrom(UUID.randomUUID(), 41));
     }
 
     private static Session minimal() {
         return new Session(UUID.randomUUID(), "user-2", null, "{}", false, 0, 1,
-                OffsetDateTime.parse("2026-11-22T01:02:03Z"), OffsetDateTime.parse("2026-11-22T01:02:03Z"));
+                OffsetDateTime.parse("2026-11-22T01:02:03Z"), OffsetDateTime.parse("2026-11-22T01:02:03Z"), null);
     }
 
     private static Map<String, Object> parse(byte[] json) throws IOException {

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class ContractAsserts {
 
     public static final Set<String> SESSION_FIELDS = Set.of("id", "user_id", "title", "metadata", "archived",
-            "message_count", "created_at", "updated_at", "version");
+            "message_count", "created_at", "updated_at", "version", "forked_from");
     public static final Set<String> MESSAGE_FIELDS = Set.of("id", "session_id", "seq", "role", "content", "sources",
             "latency_ms", "top_k", "query_type", "metadata", "created_at",
             "status", "finish_reason", "error", "version", "updated_at", "completed_at", "feedback");
@@ -152,6 +152,13 @@ public final class ContractAsserts {
         Instant created = assertTimestamp(session.get("created_at"));
         Instant updated = assertTimestamp(session.get("updated_at"));
         assertFalse(updated.isBefore(created), "updated_at >= created_at");
+        if (session.get("forked_from") != null) {
+            assertInstanceOf(Map.class, session.get("forked_from"), "forked_from object or null");
+            Map<?, ?> forkedFrom = (Map<?, ?>) session.get("forked_from");
+            assertEquals(Set.of("session_id", "seq"), forkedFrom.keySet(), "forked_from fields");
+            assertUuidV7(forkedFrom.get("session_id"));
+            assertTrue(integer(forkedFrom.get("seq")) >= 0, "forked_from.seq >= 0");
+        }
     }
 
     public static void assertMessageShape(Map<String, Object> message, String sessionId) {
