@@ -10,6 +10,8 @@ import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -65,57 +67,95 @@ class PreviousReleaseTest {
 
         DatabaseSettings app = new DatabaseSettings(owner.host(), owner.port(), owner.database(), role, "app-pw", owner.schema());
         Map<String, String> env = ServiceProcess.environment(app);
-        try (ServiceProcess previous = ServiceProcess.startJar("previous-release", jar, ControllablePostgres.freePort(), env)) {
-            previous.awaitReady(START);
-            assertEquals(Migrations.expectedVersion().getVersion(), schemaVersion(previous),
-                    "the previous release is ready on this build's schema version");
-            CoreCases.crud(previous.url());
-            Written byPrevious = Written.through(previous.url(), "previous");
+        boolean lifecycle = hasColumn(owner, "messages", "status");
+        Optional<String> feedback = servedPath("put", ".*/messages/\\{[^}]+}/feedback");
+        Optional<String> fork = servedPath("post", ".*:fork");
+        Steps steps = new Steps();
+        try (ServiceProcess previous = steps.serving(ServiceProcess.startJar("previous-release", jar, ControllablePostgres.freePort(), env))) {
+            URI old = previous.url();
+            steps.run("the previous release is ready on this schema", () -> {
+                previous.awaitReady(START);
+                assertEquals(Migrations.expectedVersion().getVersion(), schemaVersion(previous));
+            });
+            steps.run("the core cases through the previous release", () -> CoreCases.crud(old));
+            Written byPrevious = steps.get("writing through the previous release", () -> Written.through(old, "previous"));
 
-            try (ServiceProcess current = ServiceProcess.start("current-release", ControllablePostgres.freePort(), env)) {
-                current.awaitReady(START);
-                URI old = previous.url();
+            try (ServiceProcess current = steps.serving(ServiceProcess.start("current-release", ControllablePostgres.freePort(), env))) {
                 URI now = current.url();
-                readsAgree(old, now, byPrevious);
-                if (hasColumn(owner, "messages", "status")) {
-                    previousRowsHaveLifecycleDefaults(now, byPrevious);
+                steps.run("this build is ready beside the previous release", () -> current.awaitReady(START));
+                steps.run("reading what the previous release wrote through both", () -> readsAgree(old, now, byPrevious));
+                if (lifecycle) {
+                    steps.run("the lifecycle fields of what the previous release wrote", () -> previousRowsHaveLifecycleDefaults(now, byPrevious));
                 }
-                Written byCurrent = Written.through(now, "current");
-                readsAgree(old, now, byCurrent);
+                Written byCurrent = steps.get("writing through this build", () -> Written.through(now, "current"));
+                steps.run("reading what this build wrote through both", () -> readsAgree(old, now, byCurrent));
 
-                appendsContinue(old, now, byPrevious);
-                appendsContinue(now, old, byCurrent);
-                replaysAcross(old, now, byPrevious);
-                replaysAcross(now, old, byCurrent);
-                cursorsAcross(old, now, byPrevious);
-                cursorsAcross(now, old, byCurrent);
-                patchesAcross(old, now, byPrevious);
-                patchesAcross(now, old, byCurrent);
-                if (hasColumn(owner, "messages", "status")) {
-                    inProgressMessageReadsThroughThePrevious(old, now, byCurrent);
+                steps.run("this build appends to the previous release's session", () -> appendsContinue(old, now, byPrevious));
+                steps.run("the previous release appends to this build's session", () -> appendsContinue(now, old, byCurrent));
+                steps.run("a retry through this build replays the previous release's answer", () -> replaysAcross(old, now, byPrevious));
+                steps.run("a retry through the previous release replays this build's answer", () -> replaysAcross(now, old, byCurrent));
+                steps.run("the previous release's cursor through this build", () -> cursorsAcross(old, now, byPrevious));
+                steps.run("this build's cursor through the previous release", () -> cursorsAcross(now, old, byCurrent));
+                steps.run("this build patches with the previous release's ETag", () -> patchesAcross(old, now, byPrevious));
+                steps.run("the previous release patches with this build's ETag", () -> patchesAcross(now, old, byCurrent));
+                if (lifecycle) {
+                    steps.run("the previous release reads and appends after an in-progress message",
+                            () -> inProgressMessageReadsThroughThePrevious(old, now, byCurrent));
                 }
-                Optional<String> feedback = servedPath("put", ".*/messages/\\{[^}]+}/feedback");
                 if (feedback.isPresent()) {
-                    String answer = (String) byCurrent.api(now).get(messages(byCurrent.session()) + "?limit=50").expect(200)
-                            .items().stream().filter(m -> "assistant".equals(m.get("role"))).findFirst().orElseThrow().get("id");
-                    byCurrent.api(now).send("PUT", fill(feedback.get(), byCurrent.session(), answer), "{\"rating\":\"up\"}",
-                            Map.of("Content-Type", "application/json")).expect(200);
+                    steps.run("this build stores feedback on an answer", () -> {
+                        String answer = (String) byCurrent.api(now).get(messages(byCurrent.session()) + "?limit=50").expect(200)
+                                .items().stream().filter(m -> "assistant".equals(m.get("role"))).findFirst().orElseThrow().get("id");
+                        byCurrent.api(now).send("PUT", fill(feedback.get(), byCurrent.session(), answer), "{\"rating\":\"up\"}",
+                                Map.of("Content-Type", "application/json")).expect(200);
+                    });
                 }
-                Optional<String> fork = servedPath("post", ".*:fork");
                 if (fork.isPresent()) {
-                    String forked = (String) byCurrent.api(now).post(fill(fork.get(), byCurrent.session()), "{}").expect(201).json().get("id");
-                    readsAgree(old, now, byCurrent.user(), List.of(SESSIONS + "/" + forked, messages(forked) + "?limit=50"));
+                    steps.run("the previous release reads a fork this build made", () -> {
+                        String forked = (String) byCurrent.api(now).post(fill(fork.get(), byCurrent.session()), "{}").expect(201).json().get("id");
+                        readsAgree(old, now, byCurrent.user(), List.of(SESSIONS + "/" + forked, messages(forked) + "?limit=50"));
+                    });
                 }
-                readsAgree(old, now, byPrevious);
-                readsAgree(old, now, byCurrent);
-
-                deletesAcross(old, now, byPrevious);
-                deletesAcross(now, old, byCurrent);
+                steps.run("reading both releases' sessions through both after the writes across", () -> {
+                    readsAgree(old, now, byPrevious);
+                    readsAgree(old, now, byCurrent);
+                });
+                steps.run("this build deletes the previous release's session", () -> deletesAcross(old, now, byPrevious));
+                steps.run("the previous release deletes this build's session", () -> deletesAcross(now, old, byCurrent));
                 assertEquals(List.of("0"), MigrationTestSupport.rows(owner, "SELECT count(*) FROM " + owner.schema()
                         + ".messages WHERE session_id IN ('" + byPrevious.session() + "', '" + byCurrent.session() + "')"),
                         "a delete through either release removes the session's messages");
             }
-            CoreCases.crud(previous.url()); // still serving after this build wrote beside it
+            steps.run("the core cases through the previous release after this build wrote beside it", () -> CoreCases.crud(old));
+        }
+    }
+
+    /** Runs the test's steps; a failing one is named, with the tail of each service's log (where a 500's cause is). */
+    private static final class Steps {
+        private final List<ServiceProcess> services = new ArrayList<>();
+
+        ServiceProcess serving(ServiceProcess service) {
+            services.add(service);
+            return service;
+        }
+
+        void run(String step, Executable body) {
+            get(step, () -> {
+                body.execute();
+                return null;
+            });
+        }
+
+        <T> T get(String step, ThrowingSupplier<T> body) {
+            try {
+                return body.get();
+            } catch (Throwable failure) {
+                StringBuilder message = new StringBuilder(step + ": " + failure.getMessage());
+                for (ServiceProcess service : services) {
+                    message.append("\n--- ").append(service.logFile().getName()).append(" ---\n").append(service.logTail());
+                }
+                throw new AssertionError(message.toString(), failure);
+            }
         }
     }
 
