@@ -13,8 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -152,9 +154,20 @@ class PreviousReleaseTest {
             } catch (Throwable failure) {
                 StringBuilder message = new StringBuilder(step + ": " + failure.getMessage());
                 for (ServiceProcess service : services) {
-                    message.append("\n--- ").append(service.logFile().getName()).append(" ---\n").append(service.logTail());
+                    message.append("\n--- ").append(service.logFile().getName()).append(" without stack frames ---\n").append(tail(service));
                 }
                 throw new AssertionError(message.toString(), failure);
+            }
+        }
+
+        /** The last lines of the log that are not stack frames: an exception's message stays in sight. */
+        private static String tail(ServiceProcess service) {
+            try {
+                List<String> lines = Files.readAllLines(service.logFile().toPath()).stream()
+                        .filter(line -> !line.startsWith("\tat ") && !line.startsWith("\t... ")).toList();
+                return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+            } catch (IOException e) {
+                return "(no log: " + e + ")";
             }
         }
     }
