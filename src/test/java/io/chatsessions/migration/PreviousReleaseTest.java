@@ -100,10 +100,6 @@ class PreviousReleaseTest {
                 steps.run("this build's cursor through the previous release", () -> cursorsAcross(now, old, byCurrent));
                 steps.run("this build patches with the previous release's ETag", () -> patchesAcross(old, now, byPrevious));
                 steps.run("the previous release patches with this build's ETag", () -> patchesAcross(now, old, byCurrent));
-                if (lifecycle) {
-                    steps.run("the previous release reads and appends after an in-progress message",
-                            () -> inProgressMessageReadsThroughThePrevious(old, now, byCurrent));
-                }
                 if (feedback.isPresent()) {
                     steps.run("this build stores feedback on an answer", () -> {
                         String answer = (String) byCurrent.api(now).get(messages(byCurrent.session()) + "?limit=50").expect(200)
@@ -117,6 +113,10 @@ class PreviousReleaseTest {
                         String forked = (String) byCurrent.api(now).post(fill(fork.get(), byCurrent.session()), "{}").expect(201).json().get("id");
                         readsAgree(old, now, byCurrent.user(), List.of(SESSIONS + "/" + forked, messages(forked) + "?limit=50"));
                     });
+                }
+                if (lifecycle) { // after the fork: a fork of a range with an in-progress message is 409
+                    steps.run("the previous release reads and appends after an in-progress message",
+                            () -> inProgressMessageReadsThroughThePrevious(old, now, byCurrent));
                 }
                 steps.run("reading both releases' sessions through both after the writes across", () -> {
                     readsAgree(old, now, byPrevious);
