@@ -54,10 +54,20 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** With extra JVM options after the defaults (the last -Xmx wins, e.g. "-Xmx256m"). */
     public static ServiceProcess start(String name, int port, Map<String, String> env, List<String> jvmOptions) {
+        return launch(name, port, env, jvmOptions, List.of("-cp", System.getProperty("java.class.path"), "io.chatsessions.Application"));
+    }
+
+    /** Another build's packaged jar ({@code java -jar <jar> serve}), e.g. the previous release's. */
+    public static ServiceProcess startJar(String name, Path jar, int port, Map<String, String> env) {
+        return launch(name, port, env, List.of(), List.of("-jar", jar.toString()));
+    }
+
+    private static ServiceProcess launch(String name, int port, Map<String, String> env, List<String> jvmOptions, List<String> program) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx384m", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.chatsessions.Application", "serve"));
+        command.addAll(program);
+        command.add("serve");
         Path logDir = Path.of("target", "reliability", "logs");
         Path log = logDir.resolve(name + "-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet() + ".log");
         try {
