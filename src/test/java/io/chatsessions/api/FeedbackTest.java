@@ -2,6 +2,7 @@ package io.chatsessions.api;
 
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.ApiSuite;
+import io.chatsessions.testsupport.Concurrently;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TcpProxy;
 import io.chatsessions.testsupport.TestServer;
@@ -147,6 +148,22 @@ class FeedbackTest implements ApiSuite {
 
         Map<String, Object> same = put(user.api(), feedback(session, id), "{\"rating\":\"down\"}").expect(200).json();
         assertEquals(second.get("created_at"), same.get("created_at"), "PUT again is the same feedback");
+    }
+
+    @Test
+    void concurrentFirstPutsLeaveOneFeedback() {
+        TestUser user = TestUser.create();
+        String session = user.api().createSession("{}");
+        Object id = user.api().appendMessage(session, answer("answer", THREE_SOURCES, null)).get("id");
+        List<Api.Response> answers = Concurrently.run(12, i -> put(user.api(), feedback(session, id),
+                "{\"rating\":\"" + (i % 2 == 0 ? "up" : "down") + "\",\"comment\":\"" + i + "\"}"));
+        answers.forEach(answer -> answer.expect(200));
+        assertEquals(1, TestSql.number("SELECT count(*) FROM chat.message_feedback WHERE message_id = ?::uuid", id));
+        assertEquals(1, answers.stream().map(answer -> answer.json().get("created_at")).distinct().count(),
+                "every PUT after the first kept the first one's created_at");
+        Map<String, Object> last = user.api().get(messages(session) + "/" + id).expect(200).json();
+        assertTrue(answers.stream().anyMatch(answer -> answer.json().equals(((Map<?, ?>) last).get("feedback"))),
+                "the stored feedback is one of the PUTs, whole");
     }
 
     @Test
