@@ -51,7 +51,7 @@ public record MessageInput(
                         + "its content may be empty, and it is completed by PATCH")
         String status,
         @Schema(nullable = true, pattern = "^[a-z0-9_]{1,64}$", example = "stop") String finishReason,
-        @Schema(implementation = MessageError.class, nullable = true) String error) {
+        @Schema(implementation = MessageError.class, type = "object", nullable = true) String error) {
 
     static final Set<String> ROLES = Set.of("user", "assistant", "system", "tool");
     static final Set<String> STATUSES = Set.of(Message.COMPLETED, Message.IN_PROGRESS, "failed", "cancelled");

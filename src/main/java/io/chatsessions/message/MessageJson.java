@@ -118,13 +118,13 @@ public class MessageJson {
                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, allowableValues = {"completed", "in_progress", "failed", "cancelled"})
                            String status,
                            @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) String finishReason,
-                           @Schema(implementation = MessageError.class, nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode error,
+                           @Schema(implementation = MessageError.class, type = "object", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) JsonNode error,
                            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1",
                                    description = "1 at creation, bumps on every update; also the message's ETag") int version,
                            @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String updatedAt,
                            @Schema(format = "date-time", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED,
                                    description = "When the status left in_progress (created_at for a message created final)") String completedAt,
-                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) FeedbackResponse feedback) {
+                           @Schema(type = "object", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) FeedbackResponse feedback) {
 
         static Response of(Message message, JsonNode sources, JsonNode metadata, JsonNode error, FeedbackResponse feedback) {
             return new Response(message.id(), message.sessionId(), message.seq(), message.role(), message.content(),

@@ -74,7 +74,7 @@ public class SessionJson {
                            @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String createdAt,
                            @Schema(format = "date-time", requiredMode = Schema.RequiredMode.REQUIRED) String updatedAt,
                            int version,
-                           @Schema(nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) ForkedFrom forkedFrom) {
+                           @Schema(type = "object", nullable = true, requiredMode = Schema.RequiredMode.REQUIRED) ForkedFrom forkedFrom) {
 
         static Response of(Session session, JsonNode metadata) {
             return new Response(session.id(), session.userId(), session.title(), metadata, session.archived(),

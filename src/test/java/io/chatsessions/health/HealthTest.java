@@ -31,7 +31,7 @@ class HealthTest implements ApiSuite {
     void readyOnAMigratedDatabase() {
         Api anonymous = new Api(TestServer.managementUrl(), null);
         Api.Response ready = anonymous.get("/health/readiness").expect(200);
-        assertTrue(ready.body().contains("\"expected_schema_version\":\"1\""), ready.body());
+        assertTrue(ready.body().contains("\"expected_schema_version\":\"2\""), ready.body());
         anonymous.get("/health/liveness").expect(200);
     }
 
