@@ -19,6 +19,7 @@ import java.util.UUID;
 import static io.chatsessions.testsupport.ContractAsserts.assertMessageShape;
 import static io.chatsessions.testsupport.ContractAsserts.assertProblem;
 import static io.chatsessions.testsupport.ContractAsserts.assertSessionShape;
+import static io.chatsessions.testsupport.ContractAsserts.assertUnauthorized;
 import static io.chatsessions.testsupport.ContractAsserts.assertUuidV7;
 import static io.chatsessions.testsupport.ContractAsserts.assertValidationError;
 import static io.chatsessions.testsupport.ContractAsserts.integer;
@@ -210,6 +211,7 @@ class ForkTest implements ApiSuite {
         assertProblem(missing, 404);
         assertEquals(missing.json(), foreign.json(), "the same body");
         assertProblem(other.api().post(fork(source), "{\"up_to_seq\":99}"), 404);
+        assertUnauthorized(new Api(owner.api().base(), null).post(fork(source), "{}"));
         assertEquals(0, TestSql.sessionsOf(other.name()));
         assertEquals(1, TestSql.sessionsOf(owner.name()));
     }
