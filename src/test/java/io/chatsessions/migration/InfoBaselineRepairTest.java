@@ -24,14 +24,14 @@ class InfoBaselineRepairTest {
         DatabaseSettings db = TestPostgres.createDatabase();
         MigrationTestSupport.Result empty = run(db, "info");
         assertEquals(0, empty.exitCode(), empty.toString());
-        assertTrue(empty.out().contains("current version: none (no migration applied)\napplied: 0, pending: 1\n"), empty.toString());
+        assertTrue(empty.out().contains("current version: none (no migration applied)\napplied: 0, pending: 2\n"), empty.toString());
         assertTrue(empty.out().matches("(?s).*\n 1 +\\| sessions and messages \\| SQL +\\| +\\| Pending \\| +\\| yes\n.*"), empty.toString());
         assertFalse(MigrationTestSupport.schemaExists(db, "chat"), "info created the schema");
 
         assertEquals(0, run(db, "migrate").exitCode());
         MigrationTestSupport.Result applied = run(db, "info");
         assertEquals(0, applied.exitCode(), applied.toString());
-        assertTrue(applied.out().contains("current version: 1 (sessions and messages)\napplied: 1, pending: 0\n"), applied.toString());
+        assertTrue(applied.out().contains("current version: 2 (message lifecycle)\napplied: 2, pending: 0\n"), applied.toString());
         assertTrue(applied.out().contains(" Version | Description "), applied.toString());
         assertTrue(applied.out().matches("(?s).*\n 1 +\\| sessions and messages +\\| SQL +\\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\| Success \\| \\d+ ms \\| yes\n.*"),
                 applied.toString());
@@ -51,9 +51,10 @@ class InfoBaselineRepairTest {
 
         MigrationTestSupport.Result migrate = run(db, "migrate");
         assertEquals(0, migrate.exitCode(), migrate.toString());
-        assertTrue(migrate.out().contains("is up to date at version 1 (0 migrations applied)"), migrate.toString());
-        assertTrue(run(db, "info").out().contains("current version: 1 (<< Flyway Baseline >>)"));
-        assertEquals(0, run(db, "verify").exitCode(), "the adopted schema is what V1 creates");
+        assertTrue(migrate.out().contains("  applied V2  message lifecycle  ("), migrate.toString());
+        assertTrue(migrate.out().contains("applied 1 migration(s)"), migrate.toString());
+        assertTrue(run(db, "info").out().contains("current version: 2 (message lifecycle)"));
+        assertEquals(0, run(db, "verify").exitCode(), "the adopted schema plus V2 is what the migrations create");
 
         MigrationTestSupport.Result undo = run(db, "undo", "--target", "0");
         assertEquals(1, undo.exitCode(), undo.toString());
