@@ -2,6 +2,7 @@ package io.chatsessions.api;
 
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.ApiSuite;
+import io.chatsessions.testsupport.Concurrently;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestUser;
@@ -18,6 +19,7 @@ import java.util.UUID;
 import static io.chatsessions.testsupport.ContractAsserts.assertMessageShape;
 import static io.chatsessions.testsupport.ContractAsserts.assertProblem;
 import static io.chatsessions.testsupport.ContractAsserts.assertSessionShape;
+import static io.chatsessions.testsupport.ContractAsserts.assertUnauthorized;
 import static io.chatsessions.testsupport.ContractAsserts.assertUuidV7;
 import static io.chatsessions.testsupport.ContractAsserts.assertValidationError;
 import static io.chatsessions.testsupport.ContractAsserts.integer;
@@ -209,6 +211,7 @@ class ForkTest implements ApiSuite {
         assertProblem(missing, 404);
         assertEquals(missing.json(), foreign.json(), "the same body");
         assertProblem(other.api().post(fork(source), "{\"up_to_seq\":99}"), 404);
+        assertUnauthorized(new Api(owner.api().base(), null).post(fork(source), "{}"));
         assertEquals(0, TestSql.sessionsOf(other.name()));
         assertEquals(1, TestSql.sessionsOf(owner.name()));
     }
@@ -238,6 +241,35 @@ class ForkTest implements ApiSuite {
         // once the answer is final the whole range forks
         TestSql.execute("UPDATE chat.messages SET status = 'completed', completed_at = now() WHERE session_id = ?::uuid AND seq = 2", source);
         assertEquals(3L, integer(user.api().post(fork(source), "{}").expect(201).json().get("message_count")));
+    }
+
+    @Test
+    void aForkRacingAppendsAndTheSourcesDeleteIsAlwaysACompleteCopy() {
+        TestUser user = TestUser.create();
+        for (int round = 0; round < 10; round++) {
+            String source = user.api().createSession("{}");
+            for (int i = 0; i < 3; i++) {
+                user.api().appendMessage(source, Json.message("user", "m" + i));
+            }
+            // two forks, two appends and a delete at once: each fork is 201 with exactly message_count copies, or 404
+            List<Api.Response> answers = Concurrently.run(5, i -> switch (i) {
+                case 0, 1 -> user.api().post(fork(source), "{}");
+                case 2, 3 -> user.api().post(MessageApiTest.messages(source), Json.message("user", "racing " + i));
+                default -> user.api().delete(SESSIONS + "/" + source);
+            });
+            answers.get(4).expect(204);
+            for (Api.Response answer : answers.subList(0, 2)) {
+                if (answer.status() == 404) {
+                    continue;
+                }
+                Map<String, Object> forked = answer.expect(201).json();
+                long count = integer(forked.get("message_count"));
+                assertTrue(count >= 3 && count <= 5, answer.body());
+                assertEquals(count, integer(((Map<?, ?>) forked.get("forked_from")).get("seq")));
+                assertEquals(count, TestSql.messagesOf((String) forked.get("id")), "every message the fork counts was copied");
+            }
+        }
+        assertEquals(List.of(), TestSql.seqProblems(io.chatsessions.testsupport.TestServer.database()));
     }
 
     @Test
