@@ -5,6 +5,7 @@ import io.chatsessions.reliability.support.ControllablePostgres;
 import io.chatsessions.reliability.support.Servers;
 import io.chatsessions.reliability.support.ServiceProcess;
 import io.chatsessions.testsupport.Api;
+import io.chatsessions.testsupport.Http;
 import io.chatsessions.testsupport.Json;
 import io.chatsessions.testsupport.TestSql;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,7 @@ class EventsAcrossInstancesTest {
         Map<String, String> env = new HashMap<>(ServiceProcess.environment(db));
         env.put("CHAT_EVENTS_HEARTBEAT", "PT1S");
         env.put("CHAT_EVENTS_MAX_STREAMS_PER_USER", "100");
+        env.put("SHUTDOWN_GRACE_PERIOD", "30s");
         try (ServiceProcess a = ServiceProcess.start("events-a", ControllablePostgres.freePort(), env);
              ServiceProcess b = ServiceProcess.start("events-b", ControllablePostgres.freePort(), env)) {
             a.awaitReady(Duration.ofSeconds(120));
@@ -134,6 +136,26 @@ class EventsAcrossInstancesTest {
                 String healedId = "4." + (acknowledged + 1);
                 SseClient.Event healed = stream.next(e -> e.name().startsWith("message.") && healedId.equals(e.id()), Duration.ofSeconds(10));
                 assertEquals("healed", Json.parse(healed.data()).get("content").asText());
+            }
+
+            // 5. SIGTERM of A: readiness DOWN first while the stream still runs, then the stream ends (long before the
+            //    grace period), so its client reconnects to another instance
+            try (SseClient stream = SseClient.open(events, token, Map.of())) {
+                assertEquals(200, stream.status());
+                Http http = new Http();
+                long terminated = System.nanoTime();
+                a.terminate();
+                long deadline = terminated + Duration.ofSeconds(10).toNanos();
+                int readiness = 200;
+                while (readiness == 200 && System.nanoTime() < deadline) {
+                    readiness = http.get(a.managementUrl().resolve("/health/readiness"), null, Duration.ofSeconds(2)).status();
+                }
+                assertEquals(503, readiness, "readiness goes DOWN on SIGTERM");
+                assertTrue(stream.seen().stream().noneMatch(SseClient.Event::isEnd), "the stream was still open when readiness went DOWN");
+                stream.next(SseClient.Event::isEnd, Duration.ofSeconds(15));
+                long endedAfter = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - terminated);
+                System.out.printf("SIGTERM: readiness DOWN, then the stream ended %d ms after the signal (grace period 30 s)%n", endedAfter);
+                assertTrue(endedAfter < 15_000, "the stream ended " + endedAfter + " ms after SIGTERM");
             }
         }
     }
