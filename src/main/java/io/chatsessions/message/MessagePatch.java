@@ -46,7 +46,7 @@ public record MessagePatch(
                 description = "Leaving in_progress completes the message (completed_at is set, the session's version and updated_at "
                         + "bump) and makes it final: a later PATCH is 409. Never back to in_progress") String status,
         @Schema(nullable = true, pattern = "^[a-z0-9_]{1,64}$", example = "stop") String finishReason,
-        @Schema(implementation = MessageError.class, nullable = true) String error) {
+        @Schema(implementation = MessageError.class, type = "object", nullable = true) String error) {
 
     static final Set<String> WRITABLE = Set.of("content", "sources", "latency_ms", "top_k", "query_type", "metadata",
             "status", "finish_reason", "error");
