@@ -2,8 +2,8 @@ package io.chatsessions.events;
 
 import io.chatsessions.db.Database;
 import io.chatsessions.db.Rows;
-import io.chatsessions.feedback.Feedback;
 import io.chatsessions.message.Message;
+import io.chatsessions.message.MessageRepository;
 import io.chatsessions.session.Session;
 import io.chatsessions.session.SessionRepository;
 import io.r2dbc.spi.Readable;
@@ -25,13 +25,8 @@ import java.util.UUID;
 @Singleton
 public class EventRows {
 
-    // As MessageRepository.COLUMNS / FEEDBACK_COLUMNS (package-private there), over the alias m of the lateral below.
-    private static final String MESSAGE_COLUMNS = "m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, "
-            + "m.query_type, m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, "
-            + "coalesce(m.updated_at, m.created_at) AS updated_at, "
-            + "CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at, "
-            + "f.rating AS feedback_rating, f.reasons AS feedback_reasons, f.comment AS feedback_comment, "
-            + "f.sources AS feedback_sources, f.created_at AS feedback_created_at, f.updated_at AS feedback_updated_at";
+    // The columns of MessageRepository's reads over the aliases m and f below, so MessageJson writes an event as a GET.
+    private static final String MESSAGE_COLUMNS = MessageRepository.COLUMNS + ", " + MessageRepository.FEEDBACK_COLUMNS;
 
     /**
      * A feed's one read: the session's version and message_count (no row: the session is gone) and the messages above
@@ -70,8 +65,6 @@ public class EventRows {
               LEFT JOIN message_feedback f ON f.message_id = m.id
              WHERE s.id = $1 AND s.user_id = $2
              ORDER BY m.seq""";
-
-    private static final int MESSAGE_COLUMN_COUNT = 17;
 
     /** What a feed read found: null session when it is gone. */
     record FeedRead(SessionState session, List<Message> messages) {
@@ -134,35 +127,8 @@ public class EventRows {
         });
     }
 
-    /** As MessageRepository.map with feedback; null for the LEFT JOIN's empty side. */
+    /** MessageRepository's mapping with feedback; null for the LEFT JOIN's empty side. */
     private static Message message(Readable row, int first) {
-        if (row.get(first, UUID.class) == null) {
-            return null;
-        }
-        Feedback feedback = null;
-        int f = first + MESSAGE_COLUMN_COUNT;
-        if (Rows.text(row, f) != null) {
-            feedback = new Feedback(Rows.text(row, f), Rows.json(row, f + 1), Rows.text(row, f + 2), Rows.json(row, f + 3),
-                    Rows.timestamp(row, f + 4), Rows.timestamp(row, f + 5));
-        }
-        return new Message(
-                Rows.uuid(row, first),
-                Rows.uuid(row, first + 1),
-                Rows.integer(row, first + 2),
-                Rows.text(row, first + 3),
-                Rows.text(row, first + 4),
-                Rows.json(row, first + 5),
-                Rows.integer(row, first + 6),
-                Rows.integer(row, first + 7),
-                Rows.text(row, first + 8),
-                Rows.json(row, first + 9),
-                Rows.timestamp(row, first + 10),
-                Rows.text(row, first + 11),
-                Rows.text(row, first + 12),
-                Rows.json(row, first + 13),
-                Rows.integer(row, first + 14),
-                Rows.timestamp(row, first + 15),
-                Rows.timestamp(row, first + 16),
-                feedback);
+        return row.get(first, UUID.class) == null ? null : MessageRepository.map(row, first, true);
     }
 }

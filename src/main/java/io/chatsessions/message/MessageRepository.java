@@ -24,13 +24,13 @@ public class MessageRepository {
      * Every statement returns these columns of {@code messages m} in this order ({@link #map} reads them by position).
      * NULL updated_at means never updated, NULL completed_at on a final message means created final (see V2).
      */
-    static final String COLUMNS = "m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, "
+    public static final String COLUMNS = "m.id, m.session_id, m.seq, m.role, m.content, m.sources, m.latency_ms, m.top_k, m.query_type, "
             + "m.metadata, m.created_at, m.status, m.finish_reason, m.error, m.version, coalesce(m.updated_at, m.created_at) AS updated_at, "
             + "CASE WHEN m.status = 'in_progress' THEN NULL ELSE coalesce(m.completed_at, m.created_at) END AS completed_at";
     private static final int COLUMN_COUNT = 17;
 
     /** The message's feedback from {@code message_feedback f} (all NULL for none), after {@link #COLUMNS}. */
-    static final String FEEDBACK_COLUMNS = "f.rating AS feedback_rating, f.reasons AS feedback_reasons, f.comment AS feedback_comment, "
+    public static final String FEEDBACK_COLUMNS = "f.rating AS feedback_rating, f.reasons AS feedback_reasons, f.comment AS feedback_comment, "
             + "f.sources AS feedback_sources, f.created_at AS feedback_created_at, f.updated_at AS feedback_updated_at";
 
     /**
@@ -320,7 +320,7 @@ public class MessageRepository {
     }
 
     /** A message from {@link #COLUMNS} starting at column {@code first}, and its feedback from the {@link #FEEDBACK_COLUMNS} after them. */
-    static Message map(Readable row, int first, boolean withFeedback) {
+    public static Message map(Readable row, int first, boolean withFeedback) {
         Feedback feedback = null;
         int f = first + COLUMN_COUNT;
         if (withFeedback && Rows.text(row, f) != null) {
