@@ -20,8 +20,10 @@ ALTER TABLE messages
     DROP CONSTRAINT messages_content_check,
     ADD CONSTRAINT messages_content_check CHECK (role = 'tool' OR content <> '' OR status <> 'completed');
 
--- The abandoned-message sweeper's scan: only in-progress rows, oldest update first (a few rows, whatever the table size).
-CREATE INDEX messages_in_progress_idx ON messages ((coalesce(updated_at, created_at))) WHERE status = 'in_progress';
+-- The abandoned-message sweeper's scan: only in-progress rows (a few, whatever the table size). Keyed on id, which no
+-- update changes, so a streaming PATCH (content, version, updated_at) can be a HOT update; keyed on updated_at, no
+-- PATCH was (pgbench, 8 clients patching in-progress rows: 0 of 12,511 updates HOT vs 5,812 of 9,693).
+CREATE INDEX messages_in_progress_idx ON messages (id) WHERE status = 'in_progress';
 
 -- Feedback on an answer: at most one per message, the session owner's. Deleted with the message (and so the session).
 CREATE TABLE message_feedback (
