@@ -104,7 +104,8 @@ public final class ServerProperties {
         properties.put("micronaut.server.cors.enabled", true);
         properties.put(prefix + "allowed-origins", origins);
         properties.put(prefix + "allowed-methods", List.of("GET", "POST", "PATCH", "DELETE", "OPTIONS"));
-        properties.put(prefix + "allowed-headers", List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id"));
+        // Last-Event-ID: what EventSource sends when it reconnects (not CORS-safelisted, so it needs a preflight).
+        properties.put(prefix + "allowed-headers", List.of("Authorization", "Content-Type", "Idempotency-Key", "If-Match", "X-Request-Id", "Last-Event-ID"));
         properties.put(prefix + "exposed-headers", List.of("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed"));
         properties.put(prefix + "allow-credentials", false);
         properties.put(prefix + "max-age", 3600);

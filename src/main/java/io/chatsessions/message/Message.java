@@ -17,6 +17,8 @@ public record Message(UUID id, UUID sessionId, int seq, String role, String cont
 
     public static final String COMPLETED = "completed";
     public static final String IN_PROGRESS = "in_progress";
+    /** Every message's version when it is created (the column's default); each update adds one. */
+    public static final int FIRST_VERSION = 1;
 
     public boolean inProgress() {
         return IN_PROGRESS.equals(status);

@@ -5,15 +5,18 @@ import io.chatsessions.idempotency.IdempotentRequest;
 import io.chatsessions.json.JsonBodies;
 import io.chatsessions.web.ApiPaths;
 import io.chatsessions.web.ApiResponses;
+import io.chatsessions.web.IfMatch;
 import io.chatsessions.web.RequestParams;
 import io.micronaut.core.annotation.Nullable;
 import io.netty.buffer.ByteBuf;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
 import io.micronaut.http.annotation.QueryValue;
@@ -55,6 +58,7 @@ public class MessageController {
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageInput.class)))
     @ApiResponse(responseCode = "201", description = "Appended; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
+                    @Header(name = "ETag", ref = "#/components/headers/MessageETag"),
                     @Header(name = "Idempotent-Replayed", ref = "#/components/headers/IdempotentReplayed")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
@@ -83,7 +87,9 @@ public class MessageController {
                     Message created = appended.get(0);
                     return ApiResponses.created(ApiPaths.message(session, created.id()), responses.one(created));
                 })
-                .map(ApiResponses::stored);
+                // a message is created at version 1, and a replay answers the stored body of that creation
+                .<HttpResponse<byte[]>>map(stored -> ApiResponses.stored(stored)
+                        .header(HttpHeaders.ETAG, IfMatch.etag(Message.FIRST_VERSION)));
     }
 
     @Operation(operationId = "appendMessages",
@@ -150,8 +156,9 @@ public class MessageController {
                 .map(page -> responses.page(page.ascending(), page.hasMore()));
     }
 
-    @Operation(operationId = "getMessage", summary = "Get one message")
+    @Operation(operationId = "getMessage", summary = "Get one message; its version is the ETag")
     @ApiResponse(responseCode = "200", description = "The message",
+            headers = {@Header(name = "ETag", ref = "#/components/headers/MessageETag")},
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Response.class)))
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
@@ -159,13 +166,56 @@ public class MessageController {
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Get(value = "/messages/{messageId}", produces = MediaType.APPLICATION_JSON)
-    public Mono<byte[]> get(
+    public Mono<HttpResponse<byte[]>> get(
             Authentication user,
             @Parameter(schema = @Schema(type = "string", format = "uuid"))
             @PathVariable String sessionId,
             @Parameter(schema = @Schema(type = "string", format = "uuid"))
             @PathVariable String messageId) {
         return service.get(user.getName(), RequestParams.uuid(sessionId, "session_id"), RequestParams.uuid(messageId, "message_id"))
-                .map(responses::one);
+                .map(this::withEtag);
+    }
+
+    @Operation(operationId = "patchMessage",
+            summary = "Merge-patch a message while it is in_progress (RFC 7396): the streamed answer so far, then its completion",
+            description = "Only an in_progress message can be patched (otherwise 409, problem type "
+                    + "`urn:chat-sessions:problem:message-final`). Status may leave in_progress (completed, failed, cancelled), "
+                    + "never return to it; leaving it sets completed_at and bumps the session's version and updated_at, a "
+                    + "patch that keeps it in_progress changes only the message. Every patch bumps the message's version "
+                    + "(its ETag) and updated_at; If-Match with another version is 412.")
+    @RequestBody(content = @Content(mediaType = "application/merge-patch+json", schema = @Schema(implementation = MessagePatch.class)))
+    @ApiResponse(responseCode = "200", description = "The patched message",
+            headers = {@Header(name = "ETag", ref = "#/components/headers/MessageETag")},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = MessageJson.Response.class)))
+    @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
+    @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/MessageFinal")
+    @ApiResponse(responseCode = "412", ref = "#/components/responses/MessagePreconditionFailed")
+    @ApiResponse(responseCode = "413", ref = "#/components/responses/PayloadTooLarge")
+    @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
+    @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
+    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
+    @Patch(value = "/messages/{messageId}", produces = MediaType.APPLICATION_JSON)
+    @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
+    public Mono<HttpResponse<byte[]>> patch(
+            Authentication user,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String sessionId,
+            @Parameter(schema = @Schema(type = "string", format = "uuid"))
+            @PathVariable String messageId,
+            @Parameter(description = "`\"3\"`, `3`, `W/\"3\"` or `*`; a version other than the message's current one is 412",
+                    schema = @Schema(type = "string"))
+            @Nullable @io.micronaut.http.annotation.Header(HttpHeaders.IF_MATCH) String ifMatch,
+            @Nullable @Body byte[] body) {
+        UUID session = RequestParams.uuid(sessionId, "session_id");
+        UUID message = RequestParams.uuid(messageId, "message_id");
+        IfMatch precondition = IfMatch.parse(ifMatch);
+        MessagePatch patch = MessagePatch.parse(body, json, limits);
+        return service.patch(user.getName(), session, message, precondition, patch).map(this::withEtag);
+    }
+
+    private HttpResponse<byte[]> withEtag(Message message) {
+        return ApiResponses.versioned(responses.one(message), message.version());
     }
 }

@@ -83,6 +83,99 @@ public class MessageRepository {
              WHERE m.id = $1 AND m.session_id = $2 AND s.user_id = $3""";
 
     /**
+     * Patches an in_progress message in one statement (one round trip): the UPDATE's WHERE holds every condition
+     * (owner, in_progress, If-Match versions, non-empty content when completed, the message size), so no row means one of
+     * them failed and the caller classifies with a second read. The first %s takes the session's row lock before the
+     * message's when the patch completes it (the order appends and session deletes take them in), and the completed
+     * CTE then bumps the session's version and updated_at; a patch that leaves it in_progress touches only its row.
+     * {@code $4} names the fields present (a present nullable field may set NULL); {@code $10} is the whole metadata
+     * after the merge, or NULL to keep it. The size is content plus sources plus metadata in UTF-8 bytes, new values as
+     * sent (compact JSON, as an append measures them) and kept ones as PostgreSQL writes the stored jsonb.
+     */
+    private static final String PATCH = """
+            WITH owner AS (
+                SELECT id FROM sessions WHERE id = $2 AND user_id = $3%s
+            ), m AS (
+                UPDATE messages AS m
+                   SET content = coalesce($5::text, m.content),
+                       sources = CASE WHEN 'sources' = ANY($4::text[]) THEN $6::text::jsonb ELSE m.sources END,
+                       latency_ms = CASE WHEN 'latency_ms' = ANY($4::text[]) THEN $7::int ELSE m.latency_ms END,
+                       top_k = CASE WHEN 'top_k' = ANY($4::text[]) THEN $8::int ELSE m.top_k END,
+                       query_type = CASE WHEN 'query_type' = ANY($4::text[]) THEN $9::text ELSE m.query_type END,
+                       metadata = coalesce($10::text::jsonb, m.metadata),
+                       status = coalesce($11::text, m.status),
+                       finish_reason = CASE WHEN 'finish_reason' = ANY($4::text[]) THEN $12::text ELSE m.finish_reason END,
+                       error = CASE WHEN 'error' = ANY($4::text[]) THEN $13::text::jsonb ELSE m.error END,
+                       version = m.version + 1,
+                       updated_at = clock_timestamp(),
+                       completed_at = CASE WHEN coalesce($11::text, m.status) <> 'in_progress' THEN clock_timestamp() END
+                 WHERE m.id = $1 AND m.session_id = (SELECT id FROM owner) AND m.status = 'in_progress'
+                   AND (cardinality($14::int[]) = 0 OR m.version = ANY($14::int[]))
+                   AND (coalesce($11::text, m.status) <> 'completed' OR m.role = 'tool' OR coalesce($5::text, m.content) <> '')
+                   AND octet_length(coalesce($5::text, m.content))
+                       + coalesce(octet_length(CASE WHEN 'sources' = ANY($4::text[]) THEN $6::text ELSE m.sources::text END), 0)
+                       + octet_length(coalesce($10::text, m.metadata::text)) <= $15::int
+                RETURNING m.*
+            ), completed AS (
+                UPDATE sessions AS s
+                   SET version = s.version + 1, updated_at = greatest(s.updated_at, clock_timestamp())
+                  FROM m
+                 WHERE s.id = m.session_id AND m.status <> 'in_progress'
+            )
+            SELECT\s""" + COLUMNS + " FROM m";
+    private static final String PATCH_UPDATE = PATCH.formatted("");
+    private static final String PATCH_COMPLETE = PATCH.formatted(" FOR NO KEY UPDATE");
+
+    /**
+     * The message locked for a read-modify-write (a metadata merge), its session locked first when the patch completes
+     * it (the lock order of {@link #PATCH}).
+     */
+    private static final String FIND_FOR_PATCH = """
+            WITH owner AS (
+                SELECT id FROM sessions WHERE id = $2 AND user_id = $3%s
+            )
+            SELECT\s""" + COLUMNS + """
+
+              FROM messages m
+             WHERE m.id = $1 AND m.session_id = (SELECT id FROM owner)
+               FOR UPDATE OF m""";
+    private static final String FIND_FOR_UPDATE = FIND_FOR_PATCH.formatted("");
+    private static final String FIND_FOR_COMPLETION = FIND_FOR_PATCH.formatted(" FOR NO KEY UPDATE");
+
+    /**
+     * Fails, once, up to $2 in_progress messages not updated for $1 milliseconds ({@code finish_reason: abandoned}), and
+     * bumps their sessions' version and updated_at; returns the session id of each. The candidates come oldest first
+     * from messages_in_progress_idx, their sessions locked with SKIP LOCKED: pods sweeping at the same time take disjoint
+     * batches and never wait for each other, and the session lock comes before the message's, as in an append, a
+     * completing PATCH and a session delete (a message lock taken first could deadlock with a delete's cascade). The
+     * outer conditions are re-checked on the row the UPDATE locks, so a message patched meanwhile (or already swept by
+     * another pod) is left alone: each abandoned message is failed exactly once.
+     */
+    private static final String SWEEP_ABANDONED = """
+            WITH swept AS (
+                UPDATE messages AS m
+                   SET status = 'failed', finish_reason = 'abandoned', version = m.version + 1,
+                       updated_at = clock_timestamp(), completed_at = clock_timestamp()
+                 WHERE m.id IN (
+                           SELECT c.id
+                             FROM messages c
+                             JOIN sessions s ON s.id = c.session_id
+                            WHERE c.status = 'in_progress'
+                              AND coalesce(c.updated_at, c.created_at) < now() - $1::bigint * interval '1 millisecond'
+                            ORDER BY coalesce(c.updated_at, c.created_at)
+                            LIMIT $2
+                              FOR NO KEY UPDATE OF s SKIP LOCKED)
+                   AND m.status = 'in_progress'
+                   AND coalesce(m.updated_at, m.created_at) < now() - $1::bigint * interval '1 millisecond'
+                RETURNING m.session_id
+            ), sessions_touched AS (
+                UPDATE sessions AS s
+                   SET version = s.version + 1, updated_at = greatest(s.updated_at, clock_timestamp())
+                 WHERE s.id IN (SELECT session_id FROM swept)
+            )
+            SELECT session_id FROM swept""";
+
+    /**
      * The appended messages in seq order, or empty when the session is not the caller's. Ids are minted here
      * (UUIDv7, so they sort by time like seqs).
      */
@@ -184,6 +277,46 @@ public class MessageRepository {
         return Flux.from(connection.createStatement(FIND).bind(0, messageId).bind(1, sessionId).bind(2, userId).execute())
                 .flatMap(result -> result.map(row -> map(row, 0, true)))
                 .singleOrEmpty();
+    }
+
+    /**
+     * The patched message (without feedback: one in progress has none), or empty when no row met the conditions of
+     * {@link #PATCH}. {@code mergedMetadata} is the metadata to store (null keeps it); {@code versions} the If-Match
+     * versions (empty for any).
+     */
+    public Mono<Message> patch(Connection connection, UUID sessionId, String userId, UUID messageId, MessagePatch patch,
+                               String mergedMetadata, List<Integer> versions, int maxMessageBytes) {
+        Statement statement = connection.createStatement(patch.completes() ? PATCH_COMPLETE : PATCH_UPDATE)
+                .bind(0, messageId).bind(1, sessionId).bind(2, userId)
+                .bind(3, patch.sets().toArray(String[]::new));
+        Rows.bindNullable(statement, 4, patch.content(), String.class);
+        Rows.bindNullable(statement, 5, patch.sources(), String.class);
+        Rows.bindNullable(statement, 6, patch.latencyMs(), Integer.class);
+        Rows.bindNullable(statement, 7, patch.topK(), Integer.class);
+        Rows.bindNullable(statement, 8, patch.queryType(), String.class);
+        Rows.bindNullable(statement, 9, mergedMetadata, String.class);
+        Rows.bindNullable(statement, 10, patch.status(), String.class);
+        Rows.bindNullable(statement, 11, patch.finishReason(), String.class);
+        Rows.bindNullable(statement, 12, patch.error(), String.class);
+        statement.bind(13, versions.toArray(Integer[]::new)).bind(14, maxMessageBytes);
+        return Flux.from(statement.execute())
+                .flatMap(result -> result.map(row -> map(row, 0, false)))
+                .singleOrEmpty();
+    }
+
+    /** The message under a row lock (and its session's, when {@code completing}), or empty when it is not the caller's. */
+    public Mono<Message> findForPatch(Connection connection, UUID sessionId, String userId, UUID messageId, boolean completing) {
+        return Flux.from(connection.createStatement(completing ? FIND_FOR_COMPLETION : FIND_FOR_UPDATE)
+                        .bind(0, messageId).bind(1, sessionId).bind(2, userId).execute())
+                .flatMap(result -> result.map(row -> map(row, 0, false)))
+                .singleOrEmpty();
+    }
+
+    /** One sweep batch (see {@link #SWEEP_ABANDONED}): the session id of every message it failed, one per message. */
+    public Mono<List<UUID>> sweepAbandoned(Connection connection, java.time.Duration abandonAfter, int batch) {
+        return Flux.from(connection.createStatement(SWEEP_ABANDONED).bind(0, abandonAfter.toMillis()).bind(1, batch).execute())
+                .flatMap(result -> result.map(row -> Rows.uuid(row, 0)))
+                .collectList();
     }
 
     /** A message from {@link #COLUMNS} starting at column {@code first}, and its feedback from the {@link #FEEDBACK_COLUMNS} after them. */

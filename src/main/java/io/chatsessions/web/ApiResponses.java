@@ -30,7 +30,7 @@ public final class ApiResponses {
     }
 
     /** The stored (possibly replayed) response as HTTP: the same status, Location and body bytes every time. */
-    public static HttpResponse<byte[]> stored(IdempotencyService.Replayable replayable) {
+    public static MutableHttpResponse<byte[]> stored(IdempotencyService.Replayable replayable) {
         StoredResponse stored = replayable.response();
         MutableHttpResponse<byte[]> response = HttpResponse.<byte[]>status(HttpStatus.valueOf(stored.status()))
                 .contentType(MediaType.APPLICATION_JSON_TYPE)
