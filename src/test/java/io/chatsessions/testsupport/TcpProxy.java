@@ -13,7 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP forwarder in front of a database, to take it away from a running service: {@link #stall()} (connections stay
  * open, no byte moves: a hung or partitioned server), {@link #cut()} (every connection closed, new ones refused: a
- * crashed server) and {@link #restore()}.
+ * crashed server) and {@link #restore()}; {@link #statements()} counts the statements clients sent through it.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
+    private final PgStatementCounter statements = new PgStatementCounter();
     private volatile boolean stalled;
     private volatile ServerSocket listener;
 
@@ -37,6 +38,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Statements (Execute and Query messages) sent through this proxy so far. */
+    public long statements() {
+        return statements.statements();
     }
 
     public void stall() {
@@ -100,20 +106,23 @@ public final class TcpProxy implements AutoCloseable {
             awaitFlowing();
             Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
             sockets.add(upstream);
-            pump(client, upstream);
-            pump(upstream, client);
+            pump(client, upstream, statements.connection());
+            pump(upstream, client, null);
         } catch (IOException | InterruptedException e) {
             closeQuietly(client);
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, PgStatementCounter.Connection counter) {
         Thread pump = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     awaitFlowing();
+                    if (counter != null) {
+                        counter.feed(buffer, n);
+                    }
                     out.write(buffer, 0, n);
                     out.flush();
                 }
