@@ -213,7 +213,7 @@ final class Report {
                     perUnit(r.service), perUnit(r.pgbench), stream ? r.service.steps : "-"));
         }
         b.append("\nFor stream the main table's figures are per answer on both sides: the service's latency of an answer is the sum of its "
-                + "7 requests' latencies (pgbench's is its transaction of 7 statements). Write transactions: transaction ids PostgreSQL "
+                + "7 requests' latencies (pgbench's is its transaction of 7 statements), and its resources row is per 1,000 answers. Write transactions: transaction ids PostgreSQL "
                 + "handed out during the run (txid_current() before and after) per answer or request; the service's include the "
                 + "pg_notify it sends after a commit for live events (coalesced per pod), the abandoned-message sweeper's batches and, "
                 + "for stream, answers still in flight when the run ended.\n");
