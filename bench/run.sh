@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The chat-sessions benchmark: service (wrk over HTTP) vs PostgreSQL running the service's own SQL (pgbench).
 #
-#   bench/run.sh            full run (< 15 min on 2 cores): writes docs/BENCHMARKS.md's results section and bench/results/
+#   bench/run.sh            full run (about 15 min on 2 cores): writes docs/BENCHMARKS.md's results section and bench/results/
 #   bench/run.sh --smoke    tiny data, 1 s per measurement, same code paths (about a minute); writes target/bench-smoke/
 #   bench/run.sh --profile  also records the service with JFR during each run at the largest connection count
 #   bench/run.sh --build    rebuild target/chat-sessions.jar first (it is built anyway when missing)

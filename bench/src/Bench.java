@@ -16,8 +16,9 @@ public final class Bench {
 
     static final String FIRST_LINE = "chat-sessions benchmark: the service over HTTP (wrk) vs PostgreSQL running the service's own SQL (pgbench), "
             + "side by side in one run%s - throughput, p50/p99 latency and the service/pgbench ratio for append one, batch append, "
-            + "read newest 50, list 20 sessions and a 60/20/20 mix at %s connections; the service's peak RSS and CPU seconds "
-            + "per 1,000 requests; p99 at 70%% of peak; read/list latency vs history size with EXPLAIN (ANALYZE, BUFFERS)%s";
+            + "read newest 50, list 20 sessions, a 60/20/20 mix, stream an answer and give feedback at %s connections; the service's peak RSS "
+            + "and CPU seconds per 1,000 requests; p99 at 70%% of peak; the events fan-out; read/list latency vs history size with "
+            + "EXPLAIN (ANALYZE, BUFFERS)%s";
 
     static final Path ROOT = Path.of("").toAbsolutePath();
     static final Path BENCH = ROOT.resolve("bench");
@@ -85,6 +86,7 @@ public final class Bench {
         Data data = DataLoader.load();
         service = ServiceProcess.start();
         SanityCheck.run(data);
+        RoundTrips.Result roundTrips = settings.ops.contains(Op.STREAM) || settings.ops.contains(Op.FEEDBACK) ? RoundTrips.run(data) : null;
 
         List<Row> rows = new ArrayList<>();
         Profiler profiler = settings.profile ? new Profiler() : null;
@@ -113,8 +115,9 @@ public final class Bench {
         service.stop();
         String profile = profiler == null ? null : profiler.report();
         service = null;
+        Fanout.Result fanout = settings.fanout ? Fanout.run(data) : null;
 
-        String report = Report.render(data, rows, sharedRows, paced, scale, hwm, rss, poolTimeoutsTotal, profile);
+        String report = Report.render(data, rows, sharedRows, paced, scale, hwm, rss, poolTimeoutsTotal, profile, roundTrips, fanout);
         System.out.println();
         System.out.println(report);
         Path svg = settings.results.resolve("ratios.svg");
@@ -129,7 +132,8 @@ public final class Bench {
             step("wrote %s and %s", ROOT.relativize(svg), ROOT.relativize(settings.results.resolve("latest.md")));
         }
         long errors = plotted.stream().mapToLong(r -> r.service.errors + r.pgbench.errors).sum()
-                + (paced == null ? 0 : paced.errors) + scale.stream().mapToLong(c -> c.service.errors + c.pgbench.errors).sum();
+                + (paced == null ? 0 : paced.errors) + scale.stream().mapToLong(c -> c.service.errors + c.pgbench.errors).sum()
+                + (fanout == null ? 0 : fanout.errors) + (roundTrips == null ? 0 : roundTrips.errors);
         System.out.printf(Locale.ROOT, "done in %s: %d measurements, %d errors, %d pool-acquire timeouts%n",
                 elapsed(), plotted.size() * 2 + scale.size() * 2 + (paced == null ? 0 : 1), errors, poolTimeoutsTotal);
         succeeded = true;

@@ -77,6 +77,7 @@ final class DataLoader {
                 + ",\"metadata\":" + t.getProperty("assistant.metadata") + "}";
         Files.writeString(d.dir.resolve("append_one.json"), userMessage);
         Files.writeString(d.dir.resolve("append_batch.json"), "{\"messages\":[" + userMessage + "," + assistantMessage + "]}");
+        Files.writeString(d.dir.resolve("feedback.json"), "{\"rating\":\"up\"}");
         for (String[] kv : new String[][] {
                 {"user_content", "user.content"}, {"user_metadata", "user.metadata"}, {"assistant_content", "assistant.content"},
                 {"assistant_sources", "assistant.sources"}, {"latency_ms", "assistant.latency_ms"}, {"top_k", "assistant.top_k"},
@@ -84,6 +85,42 @@ final class DataLoader {
             d.pgbenchVars.add(kv[0] + "=" + t.getProperty(kv[1]));
         }
         d.pgbenchVars.add("page=" + Op.SERVICE_PAGE);
+        streamAnswer(d);
+        feedbackTargets(d);
         return d;
+    }
+
+    /** Parts of the streamed answer (stream): the content after each of the 5 PATCHes, the last one the whole answer. */
+    static final int STREAM_PATCHES = 5;
+
+    /**
+     * The bodies of "stream an answer" and the same values for pgbench: create in_progress with empty content, the
+     * content growing in five PATCHes (cut at code points), then the completion with the answer's citations and figures.
+     * The completion sets no metadata: a metadata patch is merged in the service (read, merge, write in a transaction),
+     * while streaming and completing are one statement each; the contract's streaming client sends content and status.
+     */
+    static void streamAnswer(Data d) throws Exception {
+        Properties t = d.turn;
+        String content = t.getProperty("assistant.content");
+        Files.writeString(d.dir.resolve("stream_create.json"), "{\"role\":\"assistant\",\"content\":\"\",\"status\":\"in_progress\"}");
+        int points = content.codePointCount(0, content.length());
+        for (int k = 1; k <= STREAM_PATCHES; k++) {
+            String part = content.substring(0, content.offsetByCodePoints(0, points * k / STREAM_PATCHES));
+            Files.writeString(d.dir.resolve("stream_patch_" + k + ".json"), "{\"content\":" + Json.string(part) + "}");
+            d.pgbenchVars.add("stream_content_" + k + "=" + part);
+        }
+        Files.writeString(d.dir.resolve("stream_complete.json"), "{\"status\":\"completed\",\"finish_reason\":\"stop\""
+                + ",\"sources\":" + t.getProperty("assistant.sources")
+                + ",\"latency_ms\":" + t.getProperty("assistant.latency_ms")
+                + ",\"top_k\":" + t.getProperty("assistant.top_k")
+                + ",\"query_type\":" + Json.string(t.getProperty("assistant.query_type")) + "}");
+    }
+
+    /** Give feedback: the answer at seq 2 of every regular session (a completed assistant message, load.sql's layout). */
+    static void feedbackTargets(Data d) throws Exception {
+        Files.writeString(d.dir.resolve("feedback_targets.txt"), Postgres.psqlTuples(
+                "SELECT s.id, bench.message_id(u * 100000 + k, 2), s.user_id FROM generate_series(1, " + Bench.settings.users + ") u, "
+                        + "generate_series(1, " + Bench.settings.sessionsPerUser + ") k, chat.sessions s "
+                        + "WHERE s.id = bench.session_id(u * 100000 + k) ORDER BY s.id"));
     }
 }

@@ -24,6 +24,14 @@ final class Measure {
     Map<String, Double> threadCpu = new LinkedHashMap<>();
     long busyTicks;
     long totalTicks;
+    /** Transaction ids PostgreSQL handed out during the run (write transactions, NOTIFYs among them); -1 = not read. */
+    long xids = -1;
+    /** stream, service side: the HTTP requests behind the per-answer figures, their rate and latency, and each step's count. */
+    long httpRequests;
+    double httpThroughput = Double.NaN;
+    double httpP50 = Double.NaN;
+    double httpP99 = Double.NaN;
+    String steps = "";
 
     /** Share of the machine's CPU that went to processes outside the benchmark (a build, say): noise. */
     void othersFromClient() {

@@ -13,7 +13,7 @@ final class Measurements {
      * (at least two rounds, at most BENCH_WARMUP_MAX seconds in all).
      */
     static String warmup(Data d) throws Exception {
-        if (Bench.settings.warmup <= 0) {
+        if (Bench.settings.warmup <= 0 || Bench.settings.ops.isEmpty()) {
             return "none";
         }
         int c = Bench.settings.connections.stream().max(Integer::compare).orElse(16);
@@ -53,9 +53,13 @@ final class Measurements {
     static Row measure(Op op, int c, Data d, boolean sharedCpus) throws Exception {
         Row row = new Row(op, c);
         row.sharedCpus = sharedCpus;
+        long xid = Postgres.xid();
         row.pgbench = Pgbench.run(op, c, Bench.settings.duration, d, "u_lo=1", "u_hi=" + Bench.settings.users, "k_lo=1", "k_hi=" + Bench.settings.sessionsPerUser);
+        row.pgbench.xids = Postgres.xid() - xid - 1;
         Postgres.checkpoint();
+        xid = Postgres.xid();
         row.service = Wrk.run(op.key, c, Bench.settings.duration, d.sessions, d.users, 0);
+        row.service.xids = Postgres.xid() - xid - 1;
         Bench.step("%-48s %3d conns: pgbench %8.0f tx/s p50 %6.2f p99 %7.2f ms | service %8.0f req/s p50 %6.2f p99 %7.2f ms | ratio %.2f%s%s",
                 row.label(), c, row.pgbench.throughput, row.pgbench.p50, row.pgbench.p99,
                 row.service.throughput, row.service.p50, row.service.p99, row.ratio(),

@@ -182,6 +182,14 @@ final class Postgres {
         return Shell.execOrFail(List.of("psql", "-X", "-q", "-A", "-t", "-F", " ", "-v", "ON_ERROR_STOP=1", "-c", sql), libpqEnv(), 600);
     }
 
+    /**
+     * The next transaction id (this call takes one): the difference of two readings, less one, is the number of
+     * transactions that wrote (or notified) in between. Exact at once, unlike pg_stat_database, which backends flush late.
+     */
+    static long xid() throws Exception {
+        return Long.parseLong(psqlTuples("SELECT txid_current()").trim());
+    }
+
     static void checkpoint() throws Exception {
         psql("CHECKPOINT");
     }

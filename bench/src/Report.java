@@ -19,7 +19,7 @@ final class Report {
     }
 
     static String render(Data d, List<Row> rows, List<Row> sharedRows, Measure paced, List<ScaleCase> scale, long hwmKb, long rssKb, int poolTimeouts,
-                         String profile) throws Exception {
+                         String profile, RoundTrips.Result roundTrips, Fanout.Result fanout) throws Exception {
         StringBuilder b = new StringBuilder();
         header(b, d, sharedRows);
         throughput(b, rows, sharedRows);
@@ -29,6 +29,10 @@ final class Report {
         cpuByThread(b, all);
         errors(b, all, scale, paced);
         pacedMix(b, rows, paced);
+        lifecycle(b, all, roundTrips);
+        if (Bench.settings.fanout) {
+            Fanout.report(b, fanout);
+        }
         scaleCheck(b, scale);
         if (profile != null) {
             b.append("\n### Profile of the service (JFR, settings=profile; separate runs after the measurements)\n").append(profile);
@@ -185,6 +189,41 @@ final class Report {
                     fmt(offered, 0), fmt(paced.throughput, 0), paced.connections, fmt(paced.p50, 2), fmt(paced.p99, 2),
                     paced.errors, paced.poolTimeouts, met ? "met" : "**missed**"));
         }
+    }
+
+    /**
+     * Stream an answer and give feedback: the stream rows per request as well as per answer, the write transactions
+     * PostgreSQL counted per request or transaction (pg_notify's among them), and the round-trip check.
+     */
+    static void lifecycle(StringBuilder b, List<Row> all, RoundTrips.Result roundTrips) {
+        List<Row> rows = all.stream().filter(r -> r.op == Op.STREAM || r.op == Op.FEEDBACK).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        b.append("\n### Stream an answer and give feedback: per request, per answer, write transactions\n\n");
+        b.append("| operation | conns | service req/s | service p50 / p99 ms per request | service answers/s | pgbench tx/s (statements/s) | "
+                + "write transactions per answer or request, service / pgbench | requests |\n|---|---:|---:|---:|---:|---:|---:|---|\n");
+        for (Row r : rows) {
+            boolean stream = r.op == Op.STREAM;
+            int statements = stream ? 2 + DataLoader.STREAM_PATCHES : 1;
+            b.append(String.format(Locale.ROOT, "| %s | %d | %s | %s / %s | %s | %s (%s) | %s / %s | %s |%n", r.label(), r.connections,
+                    fmt(stream ? r.service.httpThroughput : r.service.throughput, 0),
+                    fmt(stream ? r.service.httpP50 : r.service.p50, 2), fmt(stream ? r.service.httpP99 : r.service.p99, 2),
+                    stream ? fmt(r.service.throughput, 0) : "-", fmt(r.pgbench.throughput, 0), fmt(statements * r.pgbench.throughput, 0),
+                    perUnit(r.service), perUnit(r.pgbench), stream ? r.service.steps : "-"));
+        }
+        b.append("\nFor stream the main table's figures are per answer on both sides: the service's latency of an answer is the sum of its "
+                + "7 requests' latencies (pgbench's is its transaction of 7 statements), and its resources row is per 1,000 answers. Write transactions: transaction ids PostgreSQL "
+                + "handed out during the run (txid_current() before and after) per answer or request; the service's include the "
+                + "pg_notify it sends after a commit for live events (coalesced per pod), the abandoned-message sweeper's batches and, "
+                + "for stream, answers still in flight when the run ended.\n");
+        if (roundTrips != null) {
+            RoundTrips.report(b, roundTrips);
+        }
+    }
+
+    static String perUnit(Measure m) {
+        return m.xids < 0 || m.requests == 0 ? "-" : fmt(m.xids / (double) m.requests, 2);
     }
 
     /** Latency against history size, the flatness verdicts, and the plans. */

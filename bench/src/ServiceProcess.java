@@ -30,12 +30,18 @@ final class ServiceProcess {
     Path log;
 
     static ServiceProcess start() throws Exception {
+        return start("service.log", Map.of());
+    }
+
+    /** {@code extraEnv}: settings of this instance only (the fan-out's raised per-user stream limit). */
+    static ServiceProcess start(String logName, Map<String, String> extraEnv) throws Exception {
         ServiceProcess s = new ServiceProcess();
         s.port = Shell.freePort();
         s.managementPort = Shell.freePort();
-        s.log = Bench.settings.work.resolve("service.log");
+        s.log = Bench.settings.work.resolve(logName);
         List<String> cmd = Cpus.on(Bench.settings.clientCpus, Bench.settings.javaCmd);
         Map<String, String> env = dbEnv();
+        env.putAll(extraEnv);
         env.put("PORT", String.valueOf(s.port));
         env.put("MANAGEMENT_PORT", String.valueOf(s.managementPort));
         // The per-user rate limit (50/s by default) would turn the single-user scale check into 429s: the filter

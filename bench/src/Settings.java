@@ -22,6 +22,9 @@ final class Settings {
     int scaleDuration;
     List<Integer> connections;
     List<Op> ops;
+    /** BENCH_OPS holds "fanout": the events fan-out runs, with this many streams (BENCH_FANOUT_STREAMS). */
+    boolean fanout;
+    int fanoutStreams;
     int threads;
     String sharedBuffers;
     Path work;
@@ -77,13 +80,18 @@ final class Settings {
         s.threads = intEnv(env, "BENCH_THREADS", 2);
         s.connections = Arrays.stream(env.getOrDefault("BENCH_CONNECTIONS", "16,64").split(","))
                 .map(String::trim).filter(x -> !x.isEmpty()).map(Integer::parseInt).toList();
-        String ops = env.getOrDefault("BENCH_OPS", "append,batch,read,list,mix");
+        String ops = env.getOrDefault("BENCH_OPS", "append,batch,read,list,mix,stream,feedback,fanout");
         s.ops = new ArrayList<>();
         for (String key : ops.split(",")) {
+            if (key.trim().equals("fanout")) {
+                s.fanout = true;
+                continue;
+            }
             Op op = Arrays.stream(Op.values()).filter(o -> o.key.equals(key.trim())).findFirst()
-                    .orElseThrow(() -> new Failure("BENCH_OPS: unknown operation '" + key + "' (append, batch, read, list, mix)"));
+                    .orElseThrow(() -> new Failure("BENCH_OPS: unknown operation '" + key + "' (append, batch, read, list, mix, stream, feedback, fanout)"));
             s.ops.add(op);
         }
+        s.fanoutStreams = intEnv(env, "BENCH_FANOUT_STREAMS", s.smoke ? 50 : 1000);
         s.work = Bench.ROOT.resolve(env.getOrDefault("BENCH_WORK_DIR", s.smoke ? "target/bench-smoke" : "target/bench")).toAbsolutePath();
         s.updateDocs = !s.smoke && !"0".equals(env.get("BENCH_UPDATE_DOCS"));
         s.results = s.updateDocs ? Bench.BENCH.resolve("results") : s.work.resolve("results");

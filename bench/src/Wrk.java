@@ -49,6 +49,22 @@ final class Wrk {
         m.p50 = v.get("p50_us") / 1000.0;
         m.p99 = v.get("p99_us") / 1000.0;
         m.max = v.get("max_us") / 1000.0;
+        if (v.containsKey("answers")) {
+            // stream: the row's figures are per answer, as pgbench's (one transaction per answer); per request kept aside
+            m.httpRequests = m.requests;
+            m.httpThroughput = m.throughput;
+            m.httpP50 = m.p50;
+            m.httpP99 = m.p99;
+            m.requests = v.get("answers");
+            m.throughput = m.requests / m.seconds;
+            m.p50 = v.get("answer_p50_us") / 1000.0;
+            m.p99 = v.get("answer_p99_us") / 1000.0;
+            m.max = v.get("answer_max_us") / 1000.0;
+            m.steps = String.format(Locale.ROOT, "%,d creates, %,d PATCHes, %,d completions", v.get("creates"), v.get("patches"), v.get("completes"));
+            if (m.requests == 0) {
+                LoadGenerator.emptyRun(m, "no answer completed");
+            }
+        }
         long errors = v.get("connect") + v.get("read") + v.get("write") + v.get("status") + v.get("timeout");
         m.errors += errors;
         if (errors > 0) {

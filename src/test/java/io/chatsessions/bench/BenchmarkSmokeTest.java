@@ -79,7 +79,7 @@ class BenchmarkSmokeTest {
         assertTrue(lines.get(0).startsWith("chat-sessions benchmark: ") && lines.get(0).contains("SMOKE RUN"),
                 "the first line says what is measured: " + lines.get(0));
         for (String operation : List.of("append one", "batch append (user+assistant)", "read newest 50", "list 20 sessions",
-                "mix 60% read/20% list/20% append")) {
+                "mix 60% read/20% list/20% append", "stream an answer (per answer: create + 5 PATCHes + complete)", "give feedback (PUT)")) {
             for (int connections : List.of(16, 64)) {
                 String row = "| " + operation + " | " + connections + " |";
                 assertTrue(out.contains(row), "the results table has the row " + row + "\n" + tail(out));
@@ -88,6 +88,20 @@ class BenchmarkSmokeTest {
         for (String section : List.of("### Resources per run", "### p99 at 70% of the service's peak throughput", "### Scale check",
                 "Service peak RSS (VmHWM)", "EXPLAIN (ANALYZE, BUFFERS)", "Index Scan")) {
             assertTrue(out.contains(section), "the output has " + section + "\n" + tail(out));
+        }
+        // Stream an answer: per request too, 1 create : 5 PATCHes : 1 completion; each PATCH and PUT one statement, no BEGIN.
+        assertTrue(out.contains("### Stream an answer and give feedback: per request, per answer, write transactions"), "the lifecycle section\n" + tail(out));
+        for (String phase : List.of("create in_progress (POST)", "PATCH of the content", "PATCH completing it", "feedback (PUT)")) {
+            String row = "| " + phase + " | ";
+            String line = lines.stream().filter(l -> l.startsWith(row)).findFirst().orElse("");
+            assertTrue(line.matches("\\| [^|]+ \\| \\d+ \\| 1\\.00 \\| 0 \\| 0 \\|"), "one statement per request, no BEGIN/COMMIT: " + row + "\n" + tail(out));
+        }
+        // The events fan-out: 50 streams in the smoke run, every one gets every append's event.
+        assertTrue(out.contains("### Events fan-out: one instance, 50 SSE streams on one session"), "the fan-out section\n" + tail(out));
+        assertTrue(out.contains("Streams open: 50 of 50 ("), "every stream opened\n" + tail(out));
+        for (int append = 1; append <= 3; append++) {
+            String row = "| " + append + " | 50 | ";
+            assertTrue(out.contains(row), "every stream had append " + append + "'s event: " + row + "\n" + tail(out));
         }
         // Same rows on both ends of the history comparison: a page of 10 from sessions of 10, 300 and 1,000 messages.
         for (int history : List.of(10, 300, 1000)) {
