@@ -46,8 +46,8 @@ public record MessageInput(
         @Schema(implementation = Map.class, additionalProperties = Schema.AdditionalPropertiesValue.TRUE,
                 description = "Any JSON object, at most {limits.maxMetadataBytes} bytes serialized (CHAT_LIMITS_MAX_METADATA_BYTES)")
         String metadata,
-        @Schema(allowableValues = {"completed", "in_progress", "failed", "cancelled"}, defaultValue = "completed",
-                description = "in_progress: an answer still being streamed. It gets its seq now (the next message lands after it), "
+        @Schema(allowableValues = {"completed", "in_progress", "failed", "cancelled"}, requiredMode = Schema.RequiredMode.NOT_REQUIRED,
+                description = "Default completed (no `default` keyword: generated clients would then require the field). in_progress: an answer still being streamed. It gets its seq now (the next message lands after it), "
                         + "its content may be empty, and it is completed by PATCH")
         String status,
         @Schema(nullable = true, pattern = "^[a-z0-9_]{1,64}$", example = "stop") String finishReason,

@@ -62,6 +62,7 @@ public class ServedOpenApiController {
             Yaml yaml = yaml();
             Map<String, Object> document = yaml.load(new String(in.readAllBytes(), StandardCharsets.UTF_8));
             RefSiblings.remove(document);
+            NullableRefs.tidy(document);
             return yaml.dump(limits.apply(document)).getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
