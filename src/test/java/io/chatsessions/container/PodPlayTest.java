@@ -119,14 +119,14 @@ class PodPlayTest {
     }
 
     /**
-     * The rollout of a release with an expand-only V2: the new pod's init container applies V2 while the old pod
+     * The rollout of a release with an expand-only V3: the new pod's init container applies V3 while the old pod
      * serves; the old pod keeps answering on the new schema; clients move to the new pod when it is ready (as a
      * Service would) and the old pod is then stopped. Not one request fails.
      */
     @Test
     @Order(4)
     void aRolloutWithAnExpandOnlyMigrationFailsNoRequest() throws Exception {
-        String v2Image = ContainerImage.withMigration("container-test-v2", "V2__session_notes.sql",
+        String v2Image = ContainerImage.withMigration("container-test-v2", "V3__session_notes.sql",
                 "-- expand only: a nullable column the V1 build neither reads nor writes\nALTER TABLE sessions ADD COLUMN notes text;\n");
         RenderedPod v2 = RenderedPod.render(v2Image, db);
         String token = Tokens.sign(SECRET, "rollout-user", Duration.ofHours(1), null, null);
@@ -155,7 +155,7 @@ class PodPlayTest {
                                 "{\"role\":\"user\",\"content\":\"rollout\"}".getBytes(StandardCharsets.UTF_8), 10000)
                         : RawHttp.request("127.0.0.1", port, "GET", "/api/v1/sessions/" + session + "/messages?limit=5", auth, null, 10000);
                 outcomes.add(r);
-                if (port == v1.port("http") && r.status() / 100 == 2 && db.text("SELECT count(*) FROM chat.flyway_schema_history WHERE version = '2'").equals("1")) {
+                if (port == v1.port("http") && r.status() / 100 == 2 && db.text("SELECT count(*) FROM chat.flyway_schema_history WHERE version = '3'").equals("1")) {
                     v1AnsweredAfterV2.add(r.endNanos());
                 }
             }
@@ -166,7 +166,7 @@ class PodPlayTest {
             Podman.Result played = play(v2, "chat-sessions-v2", db);
             assertEquals(0, played.exitCode(), played::output);
             Http.awaitStatus(v2.probe("readinessProbe").url(), 200, Duration.ofSeconds(120), () -> logs("chat-sessions-v2"));
-            assertEquals(db.migrator(), db.text("SELECT installed_by FROM chat.flyway_schema_history WHERE version = '2' AND success"));
+            assertEquals(db.migrator(), db.text("SELECT installed_by FROM chat.flyway_schema_history WHERE version = '3' AND success"));
             Http.awaitCount(v1AnsweredAfterV2, 5, Duration.ofSeconds(30));
             target.set(v2.port("http"));
             int before = outcomes.size();
@@ -178,10 +178,10 @@ class PodPlayTest {
             client.join(15_000);
         }
         List<String> failed = outcomes.stream().filter(r -> r.status() / 100 != 2).map(RawHttp.Response::describe).toList();
-        System.out.printf("[container] rollout V1 -> V2: %d requests, %d failed; the V1 pod answered %d after V2 was applied%n",
+        System.out.printf("[container] rollout to V3: %d requests, %d failed; the old pod answered %d after V3 was applied%n",
                 outcomes.size(), failed.size(), v1AnsweredAfterV2.size());
         assertEquals(List.of(), failed);
-        assertEquals("2", db.text("SELECT max(version::int) FROM chat.flyway_schema_history"));
+        assertEquals("3", db.text("SELECT max(version::int) FROM chat.flyway_schema_history"));
     }
 
     /** Issue 11, item 5: an image whose migration fails never starts the pod's app container. */
@@ -189,7 +189,7 @@ class PodPlayTest {
     @Order(5)
     void aFailingMigrationKeepsTheAppContainerFromStarting() throws IOException {
         ContainerDatabase broken = ContainerDatabase.create("podbroken");
-        String image = ContainerImage.withMigration("container-test-broken", "V2__broken.sql",
+        String image = ContainerImage.withMigration("container-test-broken", "V3__broken.sql",
                 "ALTER TABLE no_such_table ADD COLUMN x text;\n");
         RenderedPod pod = RenderedPod.render(image, broken);
         Podman.Result played = play(pod, "chat-sessions-broken", broken);
@@ -202,7 +202,7 @@ class PodPlayTest {
         assertTrue(appStarted.isEmpty() || appStarted.startsWith("-") || appStarted.contains("no such") || appStarted.equals("0")
                 || Long.parseLong(appStarted.lines().reduce((a, b) -> b).orElse("0")) <= 0, "the app container never started: " + appStarted);
         assertEquals(-1, Http.get(pod.probe("readinessProbe").url()).status(), "nothing listens on the app's port");
-        assertEquals("1", broken.text("SELECT max(version::int) FROM chat.flyway_schema_history WHERE success"));
+        assertEquals("2", broken.text("SELECT max(version::int) FROM chat.flyway_schema_history WHERE success"));
     }
 
     private static String logs(String pod) {
