@@ -145,11 +145,11 @@ public class MessageRepository {
     /**
      * Fails, once, up to $2 in_progress messages not updated for $1 milliseconds ({@code finish_reason: abandoned}), and
      * bumps their sessions' version and updated_at; returns the session id of each. The candidates come oldest first
-     * from messages_in_progress_idx (every in-progress row, sorted here), their sessions locked with SKIP LOCKED: pods sweeping at the same time take disjoint
-     * batches and never wait for each other, and the session lock comes before the message's, as in an append, a
-     * completing PATCH and a session delete (a message lock taken first could deadlock with a delete's cascade). The
-     * outer conditions are re-checked on the row the UPDATE locks, so a message patched meanwhile (or already swept by
-     * another pod) is left alone: each abandoned message is failed exactly once.
+     * from messages_in_progress_idx (every in-progress row, sorted here), their sessions locked with SKIP LOCKED: pods
+     * sweeping at the same time take disjoint batches and never wait for each other, and the session lock comes before
+     * the message's, as in an append, a completing PATCH and a session delete (a message lock taken first could
+     * deadlock with a delete's cascade). The outer conditions are re-checked on the row the UPDATE locks, so a message
+     * patched meanwhile (or already swept by another pod) is left alone: each abandoned message is failed exactly once.
      */
     private static final String SWEEP_ABANDONED = """
             WITH swept AS (
