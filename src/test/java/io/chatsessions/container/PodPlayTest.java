@@ -119,14 +119,14 @@ class PodPlayTest {
     }
 
     /**
-     * The rollout of a release with an expand-only V3: the new pod's init container applies V3 while the old pod
+     * The rollout of a release with an expand-only migration (V900, above every real one): the new pod's init container applies it while the old pod
      * serves; the old pod keeps answering on the new schema; clients move to the new pod when it is ready (as a
      * Service would) and the old pod is then stopped. Not one request fails.
      */
     @Test
     @Order(4)
     void aRolloutWithAnExpandOnlyMigrationFailsNoRequest() throws Exception {
-        String v2Image = ContainerImage.withMigration("container-test-v2", "V3__session_notes.sql",
+        String v2Image = ContainerImage.withMigration("container-test-v2", "V900__session_notes.sql",
                 "-- expand only: a nullable column the V1 build neither reads nor writes\nALTER TABLE sessions ADD COLUMN notes text;\n");
         RenderedPod v2 = RenderedPod.render(v2Image, db);
         String token = Tokens.sign(SECRET, "rollout-user", Duration.ofHours(1), null, null);
@@ -178,10 +178,10 @@ class PodPlayTest {
             client.join(15_000);
         }
         List<String> failed = outcomes.stream().filter(r -> r.status() / 100 != 2).map(RawHttp.Response::describe).toList();
-        System.out.printf("[container] rollout to V3: %d requests, %d failed; the old pod answered %d after V3 was applied%n",
+        System.out.printf("[container] rollout to V900: %d requests, %d failed; the old pod answered %d after V900 was applied%n",
                 outcomes.size(), failed.size(), v1AnsweredAfterV2.size());
         assertEquals(List.of(), failed);
-        assertEquals("3", db.text("SELECT max(version::int) FROM chat.flyway_schema_history"));
+        assertEquals("900", db.text("SELECT max(version::int) FROM chat.flyway_schema_history"));
     }
 
     /** Issue 11, item 5: an image whose migration fails never starts the pod's app container. */
@@ -189,7 +189,7 @@ class PodPlayTest {
     @Order(5)
     void aFailingMigrationKeepsTheAppContainerFromStarting() throws IOException {
         ContainerDatabase broken = ContainerDatabase.create("podbroken");
-        String image = ContainerImage.withMigration("container-test-broken", "V3__broken.sql",
+        String image = ContainerImage.withMigration("container-test-broken", "V900__broken.sql",
                 "ALTER TABLE no_such_table ADD COLUMN x text;\n");
         RenderedPod pod = RenderedPod.render(image, broken);
         Podman.Result played = play(pod, "chat-sessions-broken", broken);
