@@ -3,7 +3,9 @@ package io.chatsessions;
 import io.chatsessions.auth.TokenCommand;
 import io.chatsessions.cli.CommandLines;
 import io.chatsessions.cli.Usage;
+import io.chatsessions.erase.EraseCommand;
 import io.chatsessions.migration.MigrationCli;
+import io.chatsessions.retention.PurgeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,6 +38,8 @@ final class ChatSessionsCommand implements Callable<Integer>, Usage {
         line.addSubcommand(serve);
         MigrationCli.commands(env, out, err).forEach(line::addSubcommand);
         line.addSubcommand(new TokenCommand(env, out, err));
+        line.addSubcommand(new EraseCommand(env, out, err));
+        line.addSubcommand(new PurgeCommand(env, out, err));
         line.addSubcommand(new Help(top));
         return CommandLines.configure(line, out, err);
     }
@@ -68,6 +72,10 @@ final class ChatSessionsCommand implements Callable<Integer>, Usage {
                                              adopt, repair or roll back a schema
                   token --user NAME [--ttl DURATION] [--i-know]
                                              print a JWT signed with AUTH_JWT_SECRET
+                  erase --user ID [--batch-size N]
+                                             erase a user's sessions, messages, feedback (DELETE /me)
+                  purge --inactive-for DURATION [--archived-only] [--dry-run] [--batch-size N]
+                                             delete sessions not updated for DURATION (retention)
                   help                       print this""";
     }
 

@@ -15,6 +15,9 @@ public final class DatabaseErrors {
 
     public static final int RETRY_AFTER_SECONDS = 5;
 
+    /** Raised by the sessions_erase_guard trigger (db/migration/V4): a session for a user being erased. */
+    public static final String ERASE_IN_PROGRESS_STATE = "ZE409";
+
     private DatabaseErrors() {
     }
 
@@ -23,6 +26,11 @@ public final class DatabaseErrors {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof ProblemException problem) {
                 return problem;
+            }
+            // before isUnavailable: r2dbc-postgresql files an unknown SQLSTATE class as a resource failure
+            if (t instanceof R2dbcException r2dbc && ERASE_IN_PROGRESS_STATE.equals(r2dbc.getSqlState())) {
+                return new ProblemException(ProblemType.ERASE_IN_PROGRESS,
+                        "an erase of this user is in progress (DELETE /me); nothing was created");
             }
             if (isUnavailable(t)) {
                 return ProblemException.unavailable("the database is unavailable; retry later", RETRY_AFTER_SECONDS);

@@ -23,6 +23,8 @@ public enum ProblemType {
     TOO_MANY_REQUESTS(HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
     /** Feedback on a message that is not an answer (role other than assistant) or is still in progress. */
     FEEDBACK_NOT_ALLOWED(HttpStatus.CONFLICT, "Feedback not allowed"),
+    /** A session created for a user whose erase (DELETE /me, erase --user) is running or stopped part-way. */
+    ERASE_IN_PROGRESS(HttpStatus.CONFLICT, "Erase in progress"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error"),
     SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
 
