@@ -76,7 +76,22 @@ final class MicronautHttp {
             byte[] bytes = response.getBody(byte[].class).orElse(new byte[0]);
             return new Api.Response(response.code(), responseHeaders, bytes, null, start, System.nanoTime());
         } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("Timeout on blocking read")) {
+                dumpThreads(method + " " + uri);
+            }
             return new Api.Response(-1, Map.of(), new byte[0], e, start, System.nanoTime());
         }
+    }
+
+    /** A stuck call is only diagnosable from where every thread was at the time. */
+    private static void dumpThreads(String call) {
+        StringBuilder dump = new StringBuilder("[kit] no answer to " + call + "; threads:\n");
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            dump.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            for (StackTraceElement frame : stack) {
+                dump.append("    at ").append(frame).append('\n');
+            }
+        });
+        System.err.println(dump);
     }
 }
