@@ -1,5 +1,6 @@
 package io.chatsessions;
 
+import io.chatsessions.alembic.ImportAlembicCommand;
 import io.chatsessions.auth.TokenCommand;
 import io.chatsessions.cli.CommandLines;
 import io.chatsessions.cli.Usage;
@@ -40,6 +41,7 @@ final class ChatSessionsCommand implements Callable<Integer>, Usage {
         line.addSubcommand(new TokenCommand(env, out, err));
         line.addSubcommand(new EraseCommand(env, out, err));
         line.addSubcommand(new PurgeCommand(env, out, err));
+        line.addSubcommand(new ImportAlembicCommand(env, out, err));
         line.addSubcommand(new Help(top));
         return CommandLines.configure(line, out, err);
     }
@@ -76,6 +78,8 @@ final class ChatSessionsCommand implements Callable<Integer>, Usage {
                                              erase a user's sessions, messages, feedback (DELETE /me)
                   purge --inactive-for DURATION [--archived-only] [--dry-run] [--batch-size N]
                                              delete sessions not updated for DURATION (retention)
+                  import-alembic --from-schema S [--dry-run] [--batch-size N]
+                                             copy an Alembic-era backend's sessions and messages
                   help                       print this""";
     }
 

@@ -12,7 +12,7 @@ public final class CliFailure extends RuntimeException {
         this(message, 1);
     }
 
-    CliFailure(String message, int exitCode) {
+    public CliFailure(String message, int exitCode) {
         super(message);
         this.exitCode = exitCode;
     }
