@@ -24,7 +24,9 @@ public enum ProblemType {
     /** Feedback on a message that is not an answer (role other than assistant) or is still in progress. */
     FEEDBACK_NOT_ALLOWED(HttpStatus.CONFLICT, "Feedback not allowed"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error"),
-    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    /** An operator's analytics query ran past CHAT_ANALYTICS_STATEMENT_TIMEOUT (after SERVICE_UNAVAILABLE: forStatus takes the first). */
+    ANALYTICS_TIMEOUT(HttpStatus.SERVICE_UNAVAILABLE, "Analytics query timed out");
 
     private final HttpStatus status;
     private final String title;
