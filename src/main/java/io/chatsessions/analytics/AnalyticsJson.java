@@ -94,7 +94,7 @@ public final class AnalyticsJson {
             @Schema(format = "date", description = "Present when group_by has day: the UTC date of created_at") String day,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "1") long answers,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Latency latencyMs,
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "Mean top_k of the answers that have one")
+            @Schema(name = "top_k_avg", requiredMode = Schema.RequiredMode.REQUIRED, nullable = true, description = "Mean top_k of the answers that have one")
             Double topKAvg,
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED, minimum = "0", description = "Answers with at least one source")
             long withSources,

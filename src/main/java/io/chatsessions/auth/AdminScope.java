@@ -18,7 +18,7 @@ public class AdminScope {
 
     private final String scope;
 
-    public AdminScope(@Value("${chat.auth.admin-scope:chat:admin}") String scope) {
+    public AdminScope(@Value("${chat.auth.admin-scope:`chat:admin`}") String scope) {
         if (scope.isBlank() || scope.chars().anyMatch(Character::isWhitespace)) {
             throw new IllegalArgumentException("AUTH_ADMIN_SCOPE must be one scope without spaces, got '" + scope + "'");
         }

@@ -284,6 +284,9 @@ class AnalyticsTest implements ApiSuite {
             assertProblemType(Api.newUser().get(path), 403, "urn:chat-sessions:problem:forbidden");
             assertProblemType(Api.newUser().withToken(scopeToken("u", "chat:admins chat:read")).get(path), 403, "urn:chat-sessions:problem:forbidden");
             assertProblemType(Api.newUser().withToken(rolesToken("u", List.of("chat:user"))).get(path), 403, "urn:chat-sessions:problem:forbidden");
+            // the scope is exactly chat:admin, not a part of it (an unescaped `${AUTH_ADMIN_SCOPE:chat:admin}` resolved to `admin`)
+            assertProblemType(Api.newUser().withToken(scopeToken("u", "admin")).get(path), 403, "urn:chat-sessions:problem:forbidden");
+            assertProblemType(Api.newUser().withToken(rolesToken("u", List.of("admin", "chat"))).get(path), 403, "urn:chat-sessions:problem:forbidden");
             Api.newUser().withToken(scopeToken("ops", "chat:admin")).get(path).expect(200);
             Api.newUser().withToken(rolesToken("ops", List.of("viewer", "chat:admin"))).get(path).expect(200);
         }
