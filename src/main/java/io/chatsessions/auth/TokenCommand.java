@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code token --user NAME [--ttl 1h] [--i-know]}: prints a JWT signed with AUTH_JWT_SECRET, for local use and docs.
+ * {@code token --user NAME [--ttl 1h] [--scope SCOPES] [--i-know]}: prints a JWT signed with AUTH_JWT_SECRET, for local use and docs.
  * Anyone who can run it can be any user, so it refuses production settings unless {@code --i-know} is given.
  * Production means: {@code AUTH_JWKS_URL} is set (an identity provider issues the tokens) or the process runs in a
  * Kubernetes pod ({@code KUBERNETES_SERVICE_HOST}, which Kubernetes sets in every container). It never mints a token
@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "token")
 public final class TokenCommand implements Callable<Integer>, Usage {
 
-    private static final String USAGE = "usage: chat-sessions token --user NAME [--ttl 1h] [--i-know]";
+    private static final String USAGE = "usage: chat-sessions token --user NAME [--ttl 1h] [--scope SCOPES] [--i-know]";
     private static final String PREFIX = "chat-sessions token: ";
 
     private final Map<String, String> env;
@@ -35,6 +35,10 @@ public final class TokenCommand implements Callable<Integer>, Usage {
 
     @Option(names = "--ttl", paramLabel = "DURATION", converter = DurationConverter.class)
     private Duration ttl = Duration.ofHours(1);
+
+    /** The token's {@code scope} claim, e.g. {@code chat:admin} (AUTH_ADMIN_SCOPE) for the operators' analytics. */
+    @Option(names = "--scope", paramLabel = "SCOPES")
+    private String scope;
 
     @Option(names = "--i-know")
     private boolean iKnow;
@@ -94,7 +98,8 @@ public final class TokenCommand implements Callable<Integer>, Usage {
             return 1;
         }
         try {
-            out.println(Tokens.sign(settings.jwtSecret(), user, ttl, settings.issuer(), settings.audience()));
+            out.println(Tokens.sign(settings.jwtSecret(), user, ttl, settings.issuer(), settings.audience(),
+                    scope == null || scope.isBlank() ? null : scope.trim()));
             return 0;
         } catch (IllegalArgumentException e) {
             err.println(PREFIX + e.getMessage());

@@ -19,6 +19,11 @@ public final class Tokens {
     }
 
     public static String sign(String secret, String subject, Duration ttl, String issuer, String audience) {
+        return sign(secret, subject, ttl, issuer, audience, null);
+    }
+
+    /** With a {@code scope} claim (space-separated) when {@code scope} is not null, e.g. the operators' scope. */
+    public static String sign(String secret, String subject, Duration ttl, String issuer, String audience, String scope) {
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .subject(subject)
@@ -29,6 +34,9 @@ public final class Tokens {
         }
         if (audience != null) {
             claims.audience(audience);
+        }
+        if (scope != null) {
+            claims.claim("scope", scope);
         }
         try {
             SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims.build());

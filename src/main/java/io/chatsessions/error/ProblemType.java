@@ -26,7 +26,9 @@ public enum ProblemType {
     /** A session created for a user whose erase (DELETE /me, erase --user) is running or stopped part-way. */
     ERASE_IN_PROGRESS(HttpStatus.CONFLICT, "Erase in progress"),
     INTERNAL(HttpStatus.INTERNAL_SERVER_ERROR, "Internal server error"),
-    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable");
+    SERVICE_UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE, "Service unavailable"),
+    /** An operator's analytics query ran past CHAT_ANALYTICS_STATEMENT_TIMEOUT (after SERVICE_UNAVAILABLE: forStatus takes the first). */
+    ANALYTICS_TIMEOUT(HttpStatus.SERVICE_UNAVAILABLE, "Analytics query timed out");
 
     private final HttpStatus status;
     private final String title;

@@ -1,5 +1,6 @@
 package io.chatsessions.message;
 
+import io.chatsessions.analytics.AnswerLatencyMetrics;
 import io.chatsessions.config.ApiLimits;
 import io.chatsessions.db.Database;
 import io.chatsessions.db.SessionChanges;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /** Message use cases: append (one or a batch) and paged reads. Returns messages; the controller renders them. */
@@ -29,10 +31,12 @@ public class MessageService {
     private final ApiLimits limits;
     private final SessionChanges changes;
     private final JsonBodies json;
+    private final AnswerLatencyMetrics answerLatency;
 
     public MessageService(Database database, MessageRepository messages, IdempotencyService idempotency, ApiLimits limits,
-                          SessionChanges changes, JsonBodies json) {
+                          SessionChanges changes, JsonBodies json, AnswerLatencyMetrics answerLatency) {
         this.database = database;
+        this.answerLatency = answerLatency;
         this.json = json;
         this.changes = changes;
         this.messages = messages;
@@ -46,10 +50,16 @@ public class MessageService {
      */
     public Mono<IdempotencyService.Replayable> append(String userId, UUID sessionId, List<MessageInput> batch,
                                                       IdempotentRequest request, Function<List<Message>, StoredResponse> render) {
+        // Set only when this call appended (a replay does not): the answers it stored are observed after the commit.
+        AtomicReference<List<Message>> stored = new AtomicReference<>(List.of());
         return idempotency.execute(userId, request, connection -> messages.append(connection, sessionId, userId, batch)
                 .switchIfEmpty(Mono.error(() -> ProblemException.notFound("session")))
+                .doOnNext(stored::set)
                 .map(render))
-                .doOnSuccess(appended -> changes.changed(sessionId));
+                .doOnSuccess(appended -> {
+                    changes.changed(sessionId);
+                    stored.get().forEach(this::observe);
+                });
     }
 
     /** Messages of one page in ascending seq, and whether more lie beyond it in the direction paged. */
@@ -112,7 +122,16 @@ public class MessageService {
                                 .switchIfEmpty(Mono.error(() -> refusal(current, ifMatch, patch)));
                     }));
         }
-        return patched.doOnNext(message -> changes.changed(sessionId));
+        return patched.doOnNext(message -> {
+            changes.changed(sessionId);
+            if (patch.completes()) {
+                observe(message);
+            }
+        });
+    }
+
+    private void observe(Message message) {
+        answerLatency.stored(message.role(), message.status(), message.latencyMs(), message.queryType());
     }
 
     /** 409 for a final message, 412 for a stale If-Match. */

@@ -86,7 +86,7 @@ class TokenCommandTest {
         assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--ttl", "soon"}, Map.of("AUTH_JWT_SECRET", SECRET), sink,
                 new PrintStream(err, true, StandardCharsets.UTF_8)));
         assertEquals("chat-sessions token: --ttl must look like 30m, 1h, 7d or PT1H\n"
-                + "usage: chat-sessions token --user NAME [--ttl 1h] [--i-know]\n", err.toString(StandardCharsets.UTF_8));
+                + "usage: chat-sessions token --user NAME [--ttl 1h] [--scope SCOPES] [--i-know]\n", err.toString(StandardCharsets.UTF_8));
         assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "--bogus"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
         assertEquals(2, TokenCommand.run(new String[]{"--user", "alice", "extra"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
         assertEquals(2, TokenCommand.run(new String[]{"--user"}, Map.of("AUTH_JWT_SECRET", SECRET), sink, sink));
