@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -183,6 +185,9 @@ class PaginationTest implements ApiSuite {
         Semaphore go = new Semaphore(0);
         BlockingQueue<Integer> committed = new LinkedBlockingQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
+        // Its own thread, not the common pool: on 2 cores (JDK 25) that pool has one worker, and a blocking call parked there
+        // starves whatever else the client or server schedules on it (both requests then hung for 30 s in CI).
+        ExecutorService appenderThread = Executors.newSingleThreadExecutor();
         CompletableFuture<Integer> appender = CompletableFuture.supplyAsync(() -> {
             int appended = 0;
             int round = 0;
@@ -203,7 +208,7 @@ class PaginationTest implements ApiSuite {
                 Thread.currentThread().interrupt();
                 return appended;
             }
-        });
+        }, appenderThread);
         try {
             // backward over the original range
             List<Long> back = new ArrayList<>();
@@ -245,6 +250,7 @@ class PaginationTest implements ApiSuite {
             go.release();
         }
         int appended = appender.get(30, TimeUnit.SECONDS);
+        appenderThread.shutdown();
         assertTrue(appended > 0, "appends really happened during the walk");
         long count = integer(user.api().get(SESSIONS + "/" + session).expect(200).json().get("message_count"));
         assertEquals(250 + appended, count);
