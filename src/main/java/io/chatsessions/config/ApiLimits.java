@@ -22,5 +22,6 @@ public record ApiLimits(
         @Bindable(defaultValue = "20") int defaultSessionPage,
         @Bindable(defaultValue = "100") int maxSessionPage,
         @Bindable(defaultValue = "50") int defaultMessagePage,
-        @Bindable(defaultValue = "200") int maxMessagePage) {
+        @Bindable(defaultValue = "200") int maxMessagePage,
+        @Bindable(defaultValue = "10000") int maxImportMessages) {
 }

@@ -52,17 +52,23 @@ public record FeedbackInput(
     public static FeedbackInput parse(byte[] body, JsonBodies json) {
         JsonNode object = json.parseObject(body, false);
         FieldErrors errors = new FieldErrors();
+        FeedbackInput feedback = read(object, errors);
+        errors.throwIfAny();
+        return feedback;
+    }
+
+    /** The feedback in {@code object} (its created_at and updated_at are the caller's to read), problems into {@code errors}. */
+    public static FeedbackInput read(JsonNode object, FieldErrors errors) {
         JsonFields.checkNames(object, "", WRITABLE, READ_ONLY, errors);
         String rating = rating(object.get("rating"), errors);
         List<String> reasons = reasons(object.get("reasons"), errors);
         String comment = comment(object.get("comment"), errors);
         List<FeedbackResponse.SourceRating> sources = sources(object.get("sources"), errors);
-        errors.throwIfAny();
         return new FeedbackInput(rating, reasons, comment, sources);
     }
 
     /** {@code reasons} as the JSON array to store. */
-    String reasonsJson() {
+    public String reasonsJson() {
         return new String(JsonOutput.write(g -> {
             g.writeStartArray();
             for (String reason : reasons) {
@@ -73,7 +79,7 @@ public record FeedbackInput(
     }
 
     /** {@code sources} as the JSON array to store. */
-    String sourcesJson() {
+    public String sourcesJson() {
         return new String(JsonOutput.write(g -> {
             g.writeStartArray();
             for (FeedbackResponse.SourceRating source : sources) {
@@ -87,7 +93,7 @@ public record FeedbackInput(
     }
 
     /** The position of the first rated source whose index is at least {@code count}, or -1. */
-    int firstIndexAtLeast(int count) {
+    public int firstIndexAtLeast(int count) {
         for (int position = 0; position < sources.size(); position++) {
             if (sources.get(position).index() >= count) {
                 return position;

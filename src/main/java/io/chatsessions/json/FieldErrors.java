@@ -18,6 +18,13 @@ public final class FieldErrors {
         }
     }
 
+    /** Every error of {@code other}, its field under {@code prefix} (a nested object validated by a top-level rule). */
+    public void addAll(String prefix, FieldErrors other) {
+        for (FieldError error : other.errors) {
+            add(prefix + error.field(), error.message());
+        }
+    }
+
     public int size() {
         return errors.size();
     }

@@ -116,7 +116,7 @@ public record MessageInput(
     }
 
     /** The message in {@code object}, its problems reported at {@code prefix + field}. */
-    static MessageInput read(JsonNode object, String prefix, JsonBodies json, ApiLimits limits, FieldErrors errors) {
+    public static MessageInput read(JsonNode object, String prefix, JsonBodies json, ApiLimits limits, FieldErrors errors) {
         JsonFields.checkNames(object, prefix, WRITABLE, READ_ONLY, errors);
         String role = role(object.get("role"), prefix + "role", errors);
         String status = object.get("status") == null ? Message.COMPLETED : status(object.get("status"), prefix + "status", errors);

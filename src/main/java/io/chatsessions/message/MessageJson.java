@@ -79,6 +79,12 @@ public class MessageJson {
 
     private static void message(JsonGenerator g, Message m) throws IOException {
         g.writeStartObject();
+        fields(g, m);
+        g.writeEndObject();
+    }
+
+    /** The fields of a message response, inside an object the caller opened (exports add a {@code type} before them). */
+    public static void fields(JsonGenerator g, Message m) throws IOException {
         g.writeStringField("id", m.id().toString());
         g.writeStringField("session_id", m.sessionId().toString());
         g.writeNumberField("seq", m.seq());
@@ -98,7 +104,6 @@ public class MessageJson {
         g.writeStringField("completed_at", m.completedAt() == null ? null : Timestamps.format(m.completedAt()));
         g.writeFieldName("feedback");
         FeedbackJson.write(g, m.feedback());
-        g.writeEndObject();
     }
 
     /**

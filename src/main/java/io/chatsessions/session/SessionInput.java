@@ -55,7 +55,7 @@ public record SessionInput(
     }
 
     /** Absent is null; JSON null is refused (a session is archived or not). */
-    static Boolean archived(JsonNode value, FieldErrors errors) {
+    public static Boolean archived(JsonNode value, FieldErrors errors) {
         if (value != null && value.isNull()) {
             errors.add("archived", "must be a boolean");
         }

@@ -40,6 +40,12 @@ public class SessionJson {
 
     private static void session(JsonGenerator g, Session s) throws IOException {
         g.writeStartObject();
+        fields(g, s);
+        g.writeEndObject();
+    }
+
+    /** The fields of a session response, inside an object the caller opened (exports add a {@code type} before them). */
+    public static void fields(JsonGenerator g, Session s) throws IOException {
         g.writeStringField("id", s.id().toString());
         g.writeStringField("user_id", s.userId());
         g.writeStringField("title", s.title());
@@ -58,7 +64,6 @@ public class SessionJson {
             g.writeNumberField("seq", s.forkedFrom().seq());
             g.writeEndObject();
         }
-        g.writeEndObject();
     }
 
     /**

@@ -12,6 +12,11 @@ public final class ApiPaths {
     public static final String SESSION = SESSIONS + "/{sessionId}";
     /** Branches a session: a new session with copies of its first messages (io.chatsessions.fork). */
     public static final String SESSION_FORK = SESSIONS + "/{id}:fork";
+    /** A session's export, and all of the caller's data (io.chatsessions.export). */
+    public static final String SESSION_EXPORT = SESSIONS + "/{id}/export";
+    public static final String ME_EXPORT = "/api/v1/me/export";
+    /** A session with its history, created in one call (io.chatsessions.importing). */
+    public static final String SESSIONS_IMPORT = SESSIONS + ":import";
 
     private ApiPaths() {
     }

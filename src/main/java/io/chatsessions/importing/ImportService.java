@@ -1,0 +1,28 @@
+package io.chatsessions.importing;
+
+import io.chatsessions.idempotency.IdempotencyService;
+import io.chatsessions.idempotency.IdempotentRequest;
+import io.chatsessions.idempotency.StoredResponse;
+import io.chatsessions.session.Session;
+import jakarta.inject.Singleton;
+import reactor.core.publisher.Mono;
+
+import java.util.function.Function;
+
+/** Imports a session once per Idempotency-Key; the stored response is written in the import's transaction. */
+@Singleton
+public class ImportService {
+
+    private final IdempotencyService idempotency;
+    private final ImportRepository imports;
+
+    public ImportService(IdempotencyService idempotency, ImportRepository imports) {
+        this.idempotency = idempotency;
+        this.imports = imports;
+    }
+
+    public Mono<IdempotencyService.Replayable> importSession(String userId, ImportInput input, IdempotentRequest request,
+                                                             Function<Session, StoredResponse> render) {
+        return idempotency.execute(userId, request, connection -> imports.insert(connection, userId, input).map(render));
+    }
+}
