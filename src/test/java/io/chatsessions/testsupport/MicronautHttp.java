@@ -14,6 +14,9 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -66,8 +69,12 @@ final class MicronautHttp {
         long start = System.nanoTime();
         SENT.incrementAndGet();
         try {
+            // CompletableFuture.get, not Mono.block: its wait is a ForkJoinPool.ManagedBlocker, so a call made from the common
+            // pool (CompletableFuture.supplyAsync in a test) gets a spare worker instead of starving the one that pool has on
+            // 2 cores (JDK 25); with block() such calls hung for 30 s in CI.
             HttpResponse<byte[]> response = Mono.from(client.exchange(request, Argument.of(byte[].class), Argument.of(byte[].class)))
-                    .block(timeout);
+                    .toFuture()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (response == null) {
                 throw new IllegalStateException("no response to " + method + " " + uri);
             }
@@ -75,12 +82,21 @@ final class MicronautHttp {
             response.getHeaders().forEach((name, values) -> responseHeaders.put(name, List.copyOf(values)));
             byte[] bytes = response.getBody(byte[].class).orElse(new byte[0]);
             return new Api.Response(response.code(), responseHeaders, bytes, null, start, System.nanoTime());
+        } catch (TimeoutException e) {
+            dumpThreads(method + " " + uri);
+            return failed(new IllegalStateException("no answer to " + method + " " + uri + " within " + timeout, e), start);
+        } catch (ExecutionException e) {
+            return failed(e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause()), start);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(new IllegalStateException("interrupted", e), start);
         } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("Timeout on blocking read")) {
-                dumpThreads(method + " " + uri);
-            }
-            return new Api.Response(-1, Map.of(), new byte[0], e, start, System.nanoTime());
+            return failed(e, start);
         }
+    }
+
+    private static Api.Response failed(RuntimeException e, long start) {
+        return new Api.Response(-1, Map.of(), new byte[0], e, start, System.nanoTime());
     }
 
     /** A stuck call is only diagnosable from where every thread was at the time. */
