@@ -208,7 +208,7 @@ class EraseTest implements ApiSuite {
                 String[] parts = outcome.split(" ", 3);
                 String kind = parts[0];
                 int status = Integer.parseInt(parts[1]);
-                if (kind.equals("create") || kind.equals("keyed-create") || kind.equals("fork")) {
+                if (kind.equals("create") || kind.equals("keyed-create") || kind.equals("fork") || kind.equals("import")) {
                     assertTrue(status == 409 && outcome.contains(ERASE_IN_PROGRESS) || kind.equals("fork") && status == 404,
                             "a session created during the erase: " + outcome);
                 } else {
@@ -241,6 +241,9 @@ class EraseTest implements ApiSuite {
             outcomes.add("keyed-create " + keyed.status() + " " + keyed.body());
             Api.Response fork = api.post(SESSIONS + "/" + session + ":fork", "{}");
             outcomes.add("fork " + fork.status() + " " + fork.body());
+            Api.Response imported = api.post("/api/v1/sessions:import",
+                    "{\"session\":{\"title\":\"imported\"},\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}");
+            outcomes.add("import " + imported.status() + " " + imported.body());
             Api.Response append = api.post(SESSIONS + "/" + session + "/messages", "{\"role\":\"user\",\"content\":\"racing\"}");
             outcomes.add("append " + append.status() + " " + (append.status() == 201 ? append.json().get("id") : append.body()));
             Api.Response batch = api.post(SESSIONS + "/" + session + "/messages:batch",
