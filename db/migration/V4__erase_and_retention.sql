@@ -31,7 +31,8 @@ BEGIN
 END
 $$;
 
-CREATE TRIGGER sessions_erase_guard BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION sessions_erase_guard();
+-- The trigger names its function qualified as well: verify's temporary-table replay (pg_temp) finds functions only so.
+CREATE TRIGGER sessions_erase_guard BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION "${flyway:defaultSchema}".sessions_erase_guard();
 
 -- Erases every session, message, feedback and idempotency record of a user, committing after every batch: no
 -- transaction touches more than about p_batch rows of sessions plus messages (plus their feedback). CALL it outside a
