@@ -72,6 +72,9 @@ public final class Highlight {
             boolean starts = spaceless || at == 0 || !isWordChar(folded.text.codePointBefore(at));
             boolean ends = spaceless || prefix || after == folded.text.length() || !isWordChar(folded.text.codePointAt(after));
             if (starts && ends) {
+                while (prefix && !spaceless && after < folded.text.length() && isWordChar(folded.text.codePointAt(after))) {
+                    after += Character.charCount(folded.text.codePointAt(after));
+                }
                 int from = folded.origin[at];
                 int to = folded.origin[after - 1];
                 int toEnd = to + Character.charCount(folded.source.codePointAt(to));
