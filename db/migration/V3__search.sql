@@ -80,17 +80,16 @@ CREATE FUNCTION search_quote(lexeme text) RETURNS text
 -- 1 MB limit and fail the insert), each lexeme prefixed with the owner's tag, positions kept for phrases.
 CREATE FUNCTION search_document(owner text, body text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
+RETURN (
     SELECT coalesce(string_agg(search_quote(search_tag(owner) || v.lexeme) || ':' || array_to_string(v.positions, ','), ' '), '')::tsvector
       FROM unnest(to_tsvector('pg_catalog.simple'::regconfig, search_fold(search_split(left(body, 32768))))) AS v
-     WHERE octet_length(v.lexeme) <= 2000;
-END;
+     WHERE octet_length(v.lexeme) <= 2000);
 
 -- A user's query: every term must match (AND); a term is the phrase of its words in order (one word is a phrase of one),
 -- its last word a prefix when the term ends with "*". Built from lexemes, never by parsing user text as tsquery syntax.
 CREATE FUNCTION search_query(owner text, terms text[], prefixes boolean[]) RETURNS tsquery
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
+RETURN (
     SELECT coalesce(string_agg(phrase, ' & ' ORDER BY term_no), '')::tsquery
       FROM (SELECT w.term_no,
                    '(' || string_agg(CASE WHEN w.gap IS NULL THEN '' ELSE ' <' || w.gap || '> ' END
@@ -103,8 +102,7 @@ BEGIN ATOMIC
                            unnest(to_tsvector('pg_catalog.simple'::regconfig, search_fold(search_split(t.term)))) AS v,
                            unnest(v.positions) AS p(pos)
                      WHERE octet_length(v.lexeme) <= 2000) AS w
-             GROUP BY w.term_no) AS phrases;
-END;
+             GROUP BY w.term_no) AS phrases);
 
 -- Owner of every message, whatever path inserts it (appends, fork, imports, the previous release, SQL by hand).
 ALTER TABLE messages ADD COLUMN user_id text;
