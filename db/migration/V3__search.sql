@@ -107,8 +107,9 @@ RETURN (
 -- Owner of every message, whatever path inserts it (appends, fork, imports, the previous release, SQL by hand).
 ALTER TABLE messages ADD COLUMN user_id text;
 
+-- search_path fixed to this schema: the trigger fires under whatever search_path the inserting role has.
 CREATE FUNCTION messages_owner() RETURNS trigger
-    LANGUAGE plpgsql AS $owner$
+    LANGUAGE plpgsql SET search_path FROM CURRENT AS $owner$
 BEGIN
     SELECT s.user_id INTO NEW.user_id FROM sessions s WHERE s.id = NEW.session_id;
     RETURN NEW;
