@@ -1,5 +1,6 @@
 package io.chatsessions;
 
+import io.chatsessions.alembic.ImportAlembicCommand;
 import io.chatsessions.auth.TokenCommand;
 import io.chatsessions.cli.CommandLines;
 import io.chatsessions.cli.Usage;
@@ -36,6 +37,7 @@ final class ChatSessionsCommand implements Callable<Integer>, Usage {
         line.addSubcommand(serve);
         MigrationCli.commands(env, out, err).forEach(line::addSubcommand);
         line.addSubcommand(new TokenCommand(env, out, err));
+        line.addSubcommand(new ImportAlembicCommand(env, out, err));
         line.addSubcommand(new Help(top));
         return CommandLines.configure(line, out, err);
     }
@@ -68,6 +70,8 @@ final class ChatSessionsCommand implements Callable<Integer>, Usage {
                                              adopt, repair or roll back a schema
                   token --user NAME [--ttl DURATION] [--i-know]
                                              print a JWT signed with AUTH_JWT_SECRET
+                  import-alembic --from-schema S [--dry-run] [--batch-size N]
+                                             copy an Alembic-era backend's sessions and messages
                   help                       print this""";
     }
 

@@ -4,20 +4,20 @@ package io.chatsessions.migration;
  * A command failed in a way the operator can act on. The message is one line (the CLI prefixes it with
  * {@code chat-sessions <command>: }); never a stack trace.
  */
-final class CliFailure extends RuntimeException {
+public final class CliFailure extends RuntimeException {
 
     private final int exitCode;
 
-    CliFailure(String message) {
+    public CliFailure(String message) {
         this(message, 1);
     }
 
-    CliFailure(String message, int exitCode) {
+    public CliFailure(String message, int exitCode) {
         super(message);
         this.exitCode = exitCode;
     }
 
-    int exitCode() {
+    public int exitCode() {
         return exitCode;
     }
 }

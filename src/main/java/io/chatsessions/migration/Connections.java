@@ -18,7 +18,7 @@ import java.util.Map;
  * command is a short-lived process), the bounded wait for the database to come up, and the one-line description
  * of a connection failure ("cannot connect to PostgreSQL at host:port/db (connection refused) after waiting 60s").
  */
-final class Connections {
+public final class Connections {
 
     static final String WAIT_SETTING = "MIGRATE_WAIT_SECONDS";
     static final int DEFAULT_WAIT_SECONDS = 60;
@@ -30,7 +30,7 @@ final class Connections {
     }
 
     /** {@code MIGRATE_WAIT_SECONDS}: how long to wait for the database to accept connections (default 60, 0 = one try). */
-    static int waitSeconds(Map<String, String> env) {
+    public static int waitSeconds(Map<String, String> env) {
         String value = env.get(WAIT_SETTING);
         if (value == null || value.isBlank()) {
             return DEFAULT_WAIT_SECONDS;
@@ -51,7 +51,7 @@ final class Connections {
      * several, sslmode and sslrootcert). Read-only ones (info, validate, --dry-run) make the server refuse any write:
      * {@code default_transaction_read_only=on} for the whole session.
      */
-    static PGSimpleDataSource dataSource(DatabaseSettings db, String applicationName, boolean readOnly) {
+    public static PGSimpleDataSource dataSource(DatabaseSettings db, String applicationName, boolean readOnly) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setURL(db.jdbcUrl());
         dataSource.setUser(db.user());
@@ -75,7 +75,7 @@ final class Connections {
      * (refused, unknown host, timed out, "the database system is starting up") for at most {@code waitSeconds}.
      * Failures that waiting cannot fix (wrong password, no such database) end at once.
      */
-    static void awaitDatabase(PGSimpleDataSource dataSource, DatabaseSettings db, int waitSeconds, String command, PrintStream out) {
+    public static void awaitDatabase(PGSimpleDataSource dataSource, DatabaseSettings db, int waitSeconds, String command, PrintStream out) {
         long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;
         try {
             waitFor(dataSource, db, deadline, waitSeconds, command, out);
@@ -112,7 +112,7 @@ final class Connections {
         }
     }
 
-    static String cannotConnect(DatabaseSettings db, String reason, Integer waitedSeconds) {
+    public static String cannotConnect(DatabaseSettings db, String reason, Integer waitedSeconds) {
         return "cannot connect to PostgreSQL at " + db.describe() + " (" + reason + ")"
                 + (waitedSeconds == null ? "" : " after waiting " + waitedSeconds + "s");
     }
@@ -130,7 +130,7 @@ final class Connections {
     }
 
     /** Whether a failure (anywhere in a cause chain) is a lost or impossible connection rather than a failed statement. */
-    static boolean isConnectionFailure(Throwable e) {
+    public static boolean isConnectionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().equals("57P01") || sql.getSQLState().equals("57P03"))) {
@@ -144,7 +144,7 @@ final class Connections {
     }
 
     /** A short, human reason for a connection failure: "connection refused", "unknown host db", the server's message. */
-    static String reason(Throwable e, DatabaseSettings db) {
+    public static String reason(Throwable e, DatabaseSettings db) {
         String tls = tlsReason(e);
         if (tls != null) {
             return "TLS, sslmode=" + db.sslMode().value()
@@ -215,7 +215,7 @@ final class Connections {
     }
 
     /** The first line of a (PostgreSQL) message without the "FATAL: " / "ERROR: " severity prefix. */
-    static String serverMessage(Throwable e) {
+    public static String serverMessage(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         String first = message.strip().lines().findFirst().orElse(message).strip();
         return first.replaceFirst("^(FATAL|ERROR|PANIC):\\s*", "");

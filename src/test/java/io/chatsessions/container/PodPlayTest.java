@@ -155,7 +155,7 @@ class PodPlayTest {
                                 "{\"role\":\"user\",\"content\":\"rollout\"}".getBytes(StandardCharsets.UTF_8), 10000)
                         : RawHttp.request("127.0.0.1", port, "GET", "/api/v1/sessions/" + session + "/messages?limit=5", auth, null, 10000);
                 outcomes.add(r);
-                if (port == v1.port("http") && r.status() / 100 == 2 && db.text("SELECT count(*) FROM chat.flyway_schema_history WHERE version = '3'").equals("1")) {
+                if (port == v1.port("http") && r.status() / 100 == 2 && db.text("SELECT count(*) FROM chat.flyway_schema_history WHERE version = '900'").equals("1")) {
                     v1AnsweredAfterV2.add(r.endNanos());
                 }
             }
@@ -166,7 +166,7 @@ class PodPlayTest {
             Podman.Result played = play(v2, "chat-sessions-v2", db);
             assertEquals(0, played.exitCode(), played::output);
             Http.awaitStatus(v2.probe("readinessProbe").url(), 200, Duration.ofSeconds(120), () -> logs("chat-sessions-v2"));
-            assertEquals(db.migrator(), db.text("SELECT installed_by FROM chat.flyway_schema_history WHERE version = '3' AND success"));
+            assertEquals(db.migrator(), db.text("SELECT installed_by FROM chat.flyway_schema_history WHERE version = '900' AND success"));
             Http.awaitCount(v1AnsweredAfterV2, 5, Duration.ofSeconds(30));
             target.set(v2.port("http"));
             int before = outcomes.size();

@@ -18,7 +18,8 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The kit's black-box HTTP client for the API: real requests over TCP ({@link Http}), raw bodies, JSON decoded for
+ * The kit's black-box HTTP client for the API: real requests over TCP (Micronaut's {@code HttpClient} to the running
+ * {@link ApiSuite}'s server, {@link MicronautHttp}; {@link Http} to other servers and processes), raw bodies, JSON decoded for
  * assertions, and expectations on the answer ({@code api.post(...).expect(201).expectHeader("Location", ...)}).
  */
 public final class Api {
@@ -78,7 +79,10 @@ public final class Api {
     }
 
     public Response sendBytes(String method, String path, byte[] body, Map<String, String> headers) {
-        Response response = CLIENT.send(method, base.resolve(path), token, body, headers, Duration.ofSeconds(30));
+        io.micronaut.http.client.HttpClient suiteClient = MicronautHttp.clientFor(base);
+        Response response = suiteClient != null
+                ? MicronautHttp.send(suiteClient, method, base.resolve(path), token, body, headers, Duration.ofSeconds(30))
+                : CLIENT.send(method, base.resolve(path), token, body, headers, Duration.ofSeconds(30));
         if (response.failure() != null) {
             throw response.failure() instanceof IOException io ? new UncheckedIOException(io)
                     : new IllegalStateException(response.failure());

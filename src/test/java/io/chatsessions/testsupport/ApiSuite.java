@@ -21,7 +21,12 @@ public interface ApiSuite extends TestPropertyProvider {
 
     @Override
     default Map<String, String> getProperties() {
-        return TestServer.properties(TestServer.database(), Map.of(), Map.of()).entrySet().stream()
+        Map<String, Object> properties = new java.util.HashMap<>(TestServer.properties(TestServer.database(), Map.of(), Map.of()));
+        // The suite's client (MicronautHttp) answers what the server said: error statuses as responses, no redirects followed.
+        properties.put("micronaut.http.client.exception-on-error-status", false);
+        properties.put("micronaut.http.client.follow-redirects", false);
+        properties.put("micronaut.http.client.read-timeout", "30s");
+        return properties.entrySet().stream()
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue() instanceof Iterable<?> list
                         ? String.join(",", java.util.stream.StreamSupport.stream(list.spliterator(), false).map(String::valueOf).toList())
                         : String.valueOf(e.getValue())));
@@ -30,10 +35,12 @@ public interface ApiSuite extends TestPropertyProvider {
     @BeforeAll
     default void talkToTheSuitesServer(EmbeddedServer server) {
         TestServer.useInProcess(server);
+        MicronautHttp.use(server);
     }
 
     @AfterAll
     default void releaseTheSuitesServer() {
+        MicronautHttp.use(null);
         TestServer.useInProcess(null);
     }
 }
