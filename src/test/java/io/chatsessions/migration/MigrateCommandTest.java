@@ -1,6 +1,7 @@
 package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.testsupport.MigrationFiles;
 import io.chatsessions.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 
@@ -28,14 +29,14 @@ class MigrateCommandTest {
         assertEquals(0, first.exitCode(), first.toString());
         assertTrue(first.out().matches("(?s).*  applied V1  sessions and messages  \\(\\d+ ms\\)\n.*"), first.toString());
         assertTrue(first.out().matches("(?s).*  applied V2  message lifecycle  \\(\\d+ ms\\)\n.*"), first.toString());
-        assertTrue(first.out().contains("applied 3 migration(s) to schema \"chat\" at " + db.describe() + ", version none -> 3"), first.toString());
+        assertTrue(first.out().contains("applied " + MigrationFiles.count() + " migration(s) to schema \"chat\" at " + db.describe() + ", version none -> " + MigrationFiles.latest()), first.toString());
         assertEquals("", first.err(), first.toString());
         assertEquals(java.util.List.of("idempotency_keys", "message_feedback", "messages", "sessions"),
                 rows(db, "SELECT tablename FROM pg_tables WHERE schemaname = 'chat' AND tablename <> 'flyway_schema_history' ORDER BY 1"));
 
         MigrationTestSupport.Result second = run(db, "migrate");
         assertEquals(0, second.exitCode(), second.toString());
-        assertTrue(second.out().contains("is up to date at version 3 (0 migrations applied)"), second.toString());
+        assertTrue(second.out().contains("is up to date at version " + MigrationFiles.latest() + " (0 migrations applied)"), second.toString());
         assertFalse(second.out().contains("applied V"), second.toString());
         assertEquals("1", single(db, "SELECT count(*) FROM chat.flyway_schema_history WHERE version = '1' AND success"));
     }
@@ -43,7 +44,7 @@ class MigrateCommandTest {
     @Test
     void sharedMigrateStillWorks() {
         DatabaseSettings db = TestPostgres.createDatabase();
-        assertEquals(3, Migrations.migrate(db));
+        assertEquals(MigrationFiles.count(), Migrations.migrate(db));
         assertEquals(0, Migrations.migrate(db));
     }
 
@@ -63,7 +64,7 @@ class MigrateCommandTest {
         MigrationTestSupport.Result result = run(db, "migrate", "--dry-run");
         assertEquals(0, result.exitCode(), result.toString());
         String out = result.out();
-        assertTrue(out.contains("current version none, 3 pending migration(s)"), out);
+        assertTrue(out.contains("current version none, " + MigrationFiles.count() + " pending migration(s)"), out);
         assertTrue(out.contains("-- ==== V2: message lifecycle (V2__message_lifecycle.sql, checksum "), out);
         assertTrue(out.indexOf("-- ==== end of V1 ====") < out.indexOf("CREATE TABLE message_feedback"), out);
         assertTrue(out.contains("-- ==== V1: sessions and messages (V1__sessions_and_messages.sql, checksum "), out);
@@ -81,7 +82,7 @@ class MigrateCommandTest {
         assertEquals(0, run(db, "migrate").exitCode());
         MigrationTestSupport.Result upToDate = run(db, "migrate", "--dry-run");
         assertEquals(0, upToDate.exitCode(), upToDate.toString());
-        assertTrue(upToDate.out().contains("is up to date at version 3; nothing would run"), upToDate.toString());
+        assertTrue(upToDate.out().contains("is up to date at version " + MigrationFiles.latest() + "; nothing would run"), upToDate.toString());
     }
 
     @Test
@@ -114,7 +115,7 @@ class MigrateCommandTest {
             sql.execute("INSERT INTO chat.idempotency_keys (user_id, idempotency_key, request_hash, state) VALUES ('u1', 'k', 'h', 'in_flight')");
             sql.execute("DELETE FROM chat.idempotency_keys");
             // readiness reads the version
-            assertEquals("3", first(sql, "SELECT max(version) FROM chat.flyway_schema_history"));
+            assertEquals(String.valueOf(MigrationFiles.latest()), first(sql, "SELECT max(version) FROM chat.flyway_schema_history"));
 
             // no DDL, no writes to the history
             for (String ddl : new String[]{

@@ -1,6 +1,7 @@
 package io.chatsessions.migration;
 
 import io.chatsessions.config.DatabaseSettings;
+import io.chatsessions.testsupport.MigrationFiles;
 import io.chatsessions.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,7 +63,7 @@ class UndoCommandTest {
         assertEquals(0, undo.exitCode(), undo.toString());
         assertTrue(undo.out().contains("  undone V1  sessions and messages  (U1__sessions_and_messages.sql, "), undo.toString());
         assertTrue(undo.out().contains("  undone V2  message lifecycle  (U2__message_lifecycle.sql, "), undo.toString());
-        assertTrue(undo.out().contains("rolled back 3 migration(s)"), undo.toString());
+        assertTrue(undo.out().contains("rolled back " + MigrationFiles.count() + " migration(s)"), undo.toString());
         assertEquals(List.of("flyway_schema_history"), rows(roundTrip, "SELECT relname FROM pg_class c JOIN pg_namespace n"
                 + " ON n.oid = c.relnamespace WHERE n.nspname = 'chat' AND c.relkind = 'r' ORDER BY 1"));
         assertEquals("0", single(roundTrip, "SELECT count(*) FROM chat.flyway_schema_history WHERE version = '1'"));
@@ -70,12 +71,13 @@ class UndoCommandTest {
 
         MigrationTestSupport.Result again = run(roundTrip, "migrate");
         assertEquals(0, again.exitCode(), again.toString());
-        assertTrue(again.out().contains("applied 2 migration(s)"), again.toString());
+        assertTrue(again.out().contains("applied " + MigrationFiles.count() + " migration(s)"), again.toString());
 
         Map<String, List<String>> expected = catalog(straight, "chat");
         Map<String, List<String>> actual = catalog(roundTrip, "chat");
         assertFalse(expected.get("columns").isEmpty());
-        assertEquals(10, expected.get("indexes").size(), "eight indexes on the tables, two on the history: " + expected.get("indexes"));
+        assertTrue(expected.get("indexes").size() >= 12, "at least eight indexes from V1-V2, two from V3, two on the history"
+                + " (later migrations may add more): " + expected.get("indexes"));
         for (String part : expected.keySet()) {
             assertEquals(expected.get(part), actual.get(part), part);
         }
@@ -138,9 +140,9 @@ class UndoCommandTest {
     void nothingToUndo() {
         DatabaseSettings db = TestPostgres.createDatabase();
         assertEquals(0, run(db, "migrate").exitCode());
-        MigrationTestSupport.Result result = run(db, "undo", "--target", "5");
+        MigrationTestSupport.Result result = run(db, "undo", "--target", String.valueOf(MigrationFiles.latest()));
         assertEquals(0, result.exitCode(), result.toString());
-        assertTrue(result.out().contains("nothing to undo: schema \"chat\" is at version 3, not above 5"), result.toString());
+        assertTrue(result.out().contains("nothing to undo: schema \"chat\" is at version " + MigrationFiles.latest() + ", not above " + MigrationFiles.latest()), result.toString());
     }
 
     /** Undo takes the advisory lock Flyway's migrate takes: while someone holds it, migrate (and undo) wait. */
@@ -162,7 +164,7 @@ class UndoCommandTest {
             }
             MigrationTestSupport.Result result = migrate.get(30, TimeUnit.SECONDS);
             assertEquals(0, result.exitCode(), result.toString());
-            assertTrue(result.out().contains("applied 3 migration(s)"), result.toString());
+            assertTrue(result.out().contains("applied " + MigrationFiles.count() + " migration(s)"), result.toString());
         }
     }
 
