@@ -77,7 +77,8 @@ public class MessageJson {
         generator.writeEndArray();
     }
 
-    private static void message(JsonGenerator g, Message m) throws IOException {
+    /** One message object, as every message response writes it (also io.chatsessions.search's hits). */
+    public static void message(JsonGenerator g, Message m) throws IOException {
         g.writeStartObject();
         fields(g, m);
         g.writeEndObject();
