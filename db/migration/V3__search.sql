@@ -21,8 +21,8 @@
 -- Locks and duration (this script runs in one transaction, so all of them are held until its commit): ADD COLUMN and
 -- CREATE TRIGGER take ACCESS EXCLUSIVE on messages for an instant (no rewrite: the column is nullable, no default);
 -- the backfill UPDATE row-locks every message (inserts and reads go on; a streaming PATCH of an in-progress message
--- waits), and CREATE INDEX takes SHARE on messages and sessions (reads go on, writes wait) while it builds. Measured
--- per 1,000,000 messages: see BENCHMARKS.md "Search". Chosen over CREATE INDEX CONCURRENTLY in a non-transactional
+-- waits), and CREATE INDEX takes SHARE on messages and sessions (reads go on, writes wait) while it builds. How long
+-- that is per 1,000,000 messages is not measured yet. Chosen over CREATE INDEX CONCURRENTLY in a non-transactional
 -- script because the all-or-nothing rollback above is what keeps a failed migrate from leaving half a schema; a table
 -- much larger than that should build the index CONCURRENTLY by hand first (same name and definition; the
 -- IF NOT EXISTS below then skips it).
@@ -81,8 +81,8 @@ CREATE FUNCTION search_quote(lexeme text) RETURNS text
 CREATE FUNCTION search_document(owner text, body text) RETURNS tsvector
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 RETURN (
-    SELECT coalesce(string_agg(search_quote(search_tag(owner) || v.lexeme) || ':' || array_to_string(v.positions, ','), ' '), '')::tsvector
-      FROM unnest(to_tsvector('pg_catalog.simple'::regconfig, search_fold(search_split(left(body, 32768))))) AS v
+    SELECT coalesce(string_agg("${flyway:defaultSchema}".search_quote("${flyway:defaultSchema}".search_tag(owner) || v.lexeme) || ':' || array_to_string(v.positions, ','), ' '), '')::tsvector
+      FROM unnest(to_tsvector('pg_catalog.simple'::regconfig, "${flyway:defaultSchema}".search_fold("${flyway:defaultSchema}".search_split(left(body, 32768))))) AS v
      WHERE octet_length(v.lexeme) <= 2000);
 
 -- A user's query: every term must match (AND); a term is the phrase of its words in order (one word is a phrase of one),
@@ -93,16 +93,19 @@ RETURN (
     SELECT coalesce(string_agg(phrase, ' & ' ORDER BY term_no), '')::tsquery
       FROM (SELECT w.term_no,
                    '(' || string_agg(CASE WHEN w.gap IS NULL THEN '' ELSE ' <' || w.gap || '> ' END
-                                     || search_quote(search_tag(owner) || w.lexeme)
+                                     || "${flyway:defaultSchema}".search_quote("${flyway:defaultSchema}".search_tag(owner) || w.lexeme)
                                      || CASE WHEN w.prefix AND w.pos = w.last_pos THEN ':*' ELSE '' END, '' ORDER BY w.pos) || ')' AS phrase
               FROM (SELECT t.term_no, t.prefix, v.lexeme, p.pos,
                            p.pos - lag(p.pos) OVER (PARTITION BY t.term_no ORDER BY p.pos) AS gap,
                            max(p.pos) OVER (PARTITION BY t.term_no) AS last_pos
                       FROM unnest(terms, prefixes) WITH ORDINALITY AS t(term, prefix, term_no),
-                           unnest(to_tsvector('pg_catalog.simple'::regconfig, search_fold(search_split(t.term)))) AS v,
+                           unnest(to_tsvector('pg_catalog.simple'::regconfig, "${flyway:defaultSchema}".search_fold("${flyway:defaultSchema}".search_split(t.term)))) AS v,
                            unnest(v.positions) AS p(pos)
                      WHERE octet_length(v.lexeme) <= 2000) AS w
              GROUP BY w.term_no) AS phrases);
+
+-- Calls of V3's own functions are qualified with the schema Flyway migrates ("${flyway:defaultSchema}" expands to it):
+-- verify's temporary-table replay creates them in pg_temp, where PostgreSQL finds functions only by a qualified name.
 
 -- Owner of every message, whatever path inserts it (appends, fork, imports, the previous release, SQL by hand).
 ALTER TABLE messages ADD COLUMN user_id text;
@@ -117,15 +120,15 @@ END
 $owner$;
 
 CREATE TRIGGER messages_owner_trg BEFORE INSERT ON messages
-    FOR EACH ROW WHEN (NEW.user_id IS NULL) EXECUTE FUNCTION messages_owner();
+    FOR EACH ROW WHEN (NEW.user_id IS NULL) EXECUTE FUNCTION "${flyway:defaultSchema}".messages_owner();
 
 UPDATE messages AS m SET user_id = s.user_id FROM sessions AS s WHERE s.id = m.session_id AND m.user_id IS NULL;
 
 -- In-progress answers are not indexed (nor searchable): a streaming PATCH changes their content many times a second,
 -- and a row that stays out of the index until it completes costs the index nothing meanwhile. A final message's
 -- content never changes again, so its rank is fixed: keyset pages by relevance stay exact.
-CREATE INDEX IF NOT EXISTS messages_search_idx ON messages USING gin (search_document(user_id, content))
+CREATE INDEX IF NOT EXISTS messages_search_idx ON messages USING gin ("${flyway:defaultSchema}".search_document(user_id, content))
     WHERE status <> 'in_progress';
 
-CREATE INDEX IF NOT EXISTS sessions_title_search_idx ON sessions USING gin (search_document(user_id, title))
+CREATE INDEX IF NOT EXISTS sessions_title_search_idx ON sessions USING gin ("${flyway:defaultSchema}".search_document(user_id, title))
     WHERE title IS NOT NULL;

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * What a schema holds, read from the PostgreSQL catalog as the server itself renders it: relations (tables, views,
@@ -117,9 +118,12 @@ record SchemaCatalog(Map<String, Map<String, String>> sections) {
         }
         // pg_get_indexdef always qualifies the table; a session's temporary schema is printed as "pg_temp"
         String alias = schema.startsWith("pg_temp_") ? "pg_temp" : qualified;
-        query(connection, INDEXES_SQL, schema, rs -> indexes.put(rs.getString(1), rs.getString(2)
+        // and the schema's own functions in an expression too when it is not on the search_path (pg_temp never is)
+        Pattern ownFunction = Pattern.compile(
+                "(?:" + Pattern.quote(qualified) + "|" + Pattern.quote(alias) + ")\\.(?=\"?[A-Za-z_][A-Za-z0-9_$]*\"?\\()");
+        query(connection, INDEXES_SQL, schema, rs -> indexes.put(rs.getString(1), ownFunction.matcher(rs.getString(2)
                 .replace(" ON ONLY " + qualified + ".", " ON ONLY ").replace(" ON " + qualified + ".", " ON ")
-                .replace(" ON ONLY " + alias + ".", " ON ONLY ").replace(" ON " + alias + ".", " ON ")));
+                .replace(" ON ONLY " + alias + ".", " ON ONLY ").replace(" ON " + alias + ".", " ON ")).replaceAll("")));
         sections.put(INDEXES, indexes);
 
         Map<String, String> constraints = new TreeMap<>();
