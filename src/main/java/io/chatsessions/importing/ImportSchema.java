@@ -14,7 +14,7 @@ import java.util.Map;
 @Serdeable(naming = SnakeCaseStrategy.class)
 @Schema(name = "SessionImport", description = "A session and its messages, e.g. a session's json export (server-assigned fields are ignored)")
 record ImportSchema(
-        @Schema(implementation = ImportSession.class, requiredMode = Schema.RequiredMode.NOT_REQUIRED) @Nullable ImportSession session,
+        @Schema(implementation = ImportSession.class, requiredMode = Schema.RequiredMode.NOT_REQUIRED) ImportSession session,
         @ArraySchema(maxItems = 10000, arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED,
                 description = "At most {limits.maxImportMessages} messages (CHAT_LIMITS_MAX_IMPORT_MESSAGES), seqs 1..n in this order"),
                 schema = @Schema(implementation = ImportMessage.class))

@@ -58,7 +58,7 @@ class KubernetesYamlTest {
     @Test
     void rejectsAnUnexpectedKind() {
         AssertionError error = assertThrows(AssertionError.class,
-                () -> KubernetesYaml.parse("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: x}\n"));
-        assertTrue(error.getMessage().contains("CronJob"), error.getMessage());
+                () -> KubernetesYaml.parse("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: x}\n"));
+        assertTrue(error.getMessage().contains("DaemonSet"), error.getMessage());
     }
 }
