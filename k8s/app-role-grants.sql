@@ -80,6 +80,9 @@ SELECT format('REVOKE CREATE ON SCHEMA public FROM PUBLIC')
 SELECT format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM PUBLIC', current_database()) \gexec
 SELECT format('REVOKE TEMPORARY, CREATE ON DATABASE %I FROM %I', current_database(), :'app_role') \gexec
 
+-- Search (migration V3) needs the unaccent extension. The migration role has no CREATE on the database, so it may not
+-- create it: the administrator does, here (a trusted extension on managed PostgreSQL; Debian ships it in postgresql-15).
+CREATE EXTENSION IF NOT EXISTS unaccent;
 -- The schema belongs to the migration role: Flyway creates its tables and its history table there.
 CREATE SCHEMA IF NOT EXISTS :"schema" AUTHORIZATION :"migrator_role";
 ALTER SCHEMA :"schema" OWNER TO :"migrator_role";
