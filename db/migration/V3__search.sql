@@ -49,7 +49,9 @@ $check$;
 DO $fold$
 DECLARE
     ext_schema text := (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'unaccent');
+    -- both exist only for UTF8 databases (a SQL_ASCII one keeps the database's own lower())
     case_rules text := (SELECT collname FROM pg_collation WHERE collname IN ('pg_c_utf8', 'und-x-icu')
+                           AND getdatabaseencoding() = 'UTF8'
                          ORDER BY collname = 'pg_c_utf8' DESC LIMIT 1);
 BEGIN
     EXECUTE format($f$

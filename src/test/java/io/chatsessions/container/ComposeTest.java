@@ -93,7 +93,7 @@ class ComposeTest {
         try {
             long start = System.nanoTime();
             Podman.Result up = project.compose(240, "-f", RESOURCES.resolve("compose.override.yml").toString(), "up", "-d", "--no-build");
-            assertEquals(0, up.exitCode(), up::output);
+            assertEquals(0, up.exitCode(), () -> up.output() + "\nmigrate:\n" + project.logs("migrate") + "\ndb:\n" + project.logs("db"));
             assertEquals("healthy", project.inspect("db", "{{.State.Health.Status}}"));
             assertEquals("exited 0", project.inspect("migrate", "{{.State.Status}} {{.State.ExitCode}}"));
             long migrateFinished = Long.parseLong(project.inspect("migrate", "{{.State.FinishedAt.UnixNano}}"));
