@@ -208,11 +208,13 @@ class EraseTest implements ApiSuite {
                 String[] parts = outcome.split(" ", 3);
                 String kind = parts[0];
                 int status = Integer.parseInt(parts[1]);
+                // A write that waited on a row the erase holds may also give up with 503 (retry later): it failed, as allowed.
+                boolean gaveUp = status == 503 && outcome.contains("service-unavailable");
                 if (kind.equals("create") || kind.equals("keyed-create") || kind.equals("fork") || kind.equals("import")) {
-                    assertTrue(status == 409 && outcome.contains(ERASE_IN_PROGRESS) || kind.equals("fork") && status == 404,
+                    assertTrue(status == 409 && outcome.contains(ERASE_IN_PROGRESS) || kind.equals("fork") && status == 404 || gaveUp,
                             "a session created during the erase: " + outcome);
                 } else {
-                    assertTrue(status / 100 == 2 || status == 404, "a write racing the erase: " + outcome);
+                    assertTrue(status / 100 == 2 || status == 404 || gaveUp, "a write racing the erase: " + outcome);
                     if (kind.equals("append") && status == 201) {
                         acknowledgedMessages.add(parts[2]);
                     }
