@@ -351,13 +351,19 @@ class FeedbackTest implements ApiSuite {
                 ids.add((String) m.get("id"));
             }
         }
-        long before = database.statements();
-        put(user.api(), feedback(session, ids.get(0)), "{\"rating\":\"up\",\"sources\":[{\"index\":2,\"relevant\":true}]}").expect(200);
-        assertEquals(1, database.statements() - before, "a stored PUT is one statement");
+        // The fewest of three: the counter sees every statement of the service, and a pool's validation or a scheduled
+        // job can land inside one PUT (CI saw 2 once); a PUT that always took two statements still fails.
+        long fewest = Long.MAX_VALUE;
+        for (String id : ids.subList(0, 3)) {
+            long before = database.statements();
+            put(user.api(), feedback(session, id), "{\"rating\":\"up\",\"sources\":[{\"index\":2,\"relevant\":true}]}").expect(200);
+            fewest = Math.min(fewest, database.statements() - before);
+        }
+        assertEquals(1, fewest, "a stored PUT is one statement");
         for (String id : ids.subList(1, ids.size())) {
             put(user.api(), feedback(session, id), "{\"rating\":\"down\",\"reasons\":[\"r\"]}").expect(200);
         }
-        before = database.statements();
+        long before = database.statements();
         assertProblem(put(user.api(), feedback(session, ids.get(0)), "{\"rating\":\"up\",\"sources\":[{\"index\":3,\"relevant\":true}]}"), 400);
         assertEquals(2, database.statements() - before, "a refused PUT is the statement and the read that says why");
 
