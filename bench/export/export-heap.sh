@@ -1,59 +1,97 @@
 #!/usr/bin/env bash
-# Peak heap of the service while it streams GET /me/export, for a user with 10,000 and with 100,000 messages: the
-# export is streamed in keyset batches, so the peak must not grow with the history (issue 16 "Performance").
+# The service's heap while it streams a session export, for a session of 1,000 and one of 100,000 messages (issue 16
+# "Performance"): the export is read in keyset batches from one snapshot, so the live heap must not grow with the session.
 #
-#   bench/export/export-heap.sh            seeds two users (10k and 100k messages, 100 sessions each), exports each
-#                                          through a slow reader (curl --limit-rate), samples the heap, prints a table
+#   bench/export/export-heap.sh        about 3 minutes; prints one table row per (messages, format)
 #
-# Needs a running service and its database, e.g. the jar with a small heap to make growth visible:
-#   AUTH_JWT_SECRET=... java -Xmx128m -jar target/chat-sessions.jar &      (see README "Configuration")
-# Settings: BENCH_API (http://127.0.0.1:8080/api/v1), BENCH_METRICS (http://127.0.0.1:8081/prometheus),
-# BENCH_PSQL (psql connection string of the service's database, default "$DATABASE_URL"), BENCH_SCHEMA (chat),
-# BENCH_RATE (curl --limit-rate, default 2m), AUTH_JWT_SECRET (to mint the users' tokens with the jar's `token`).
-# Loopback only; the seeded users are named bench-export-<n> and are deleted again at the end.
+# It starts its own PostgreSQL (port BENCH_PG_PORT, 55435) under target/export-heap/, migrates it with the jar, seeds the
+# two sessions by SQL (~1 KB of content per message, answers with two sources), starts the jar with a small heap
+# (BENCH_HEAP, 64m: smaller than a 100,000-message export) and the serial collector logging every collection, and fetches
+# each export once with curl. Per export it prints bytes, seconds, and from the GC log of that window: the collections and
+# the largest heap after a collection (the live set, which is what would grow if the export were held in memory) and
+# before one (the peak occupancy). Needs: target/chat-sessions.jar (./mvnw -q -o package -DskipTests), a JDK, curl, psql
+# and the PostgreSQL server binaries (BENCH_PG_BIN, /usr/lib/postgresql/15/bin). Loopback only; stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-api=${BENCH_API:-http://127.0.0.1:8080/api/v1}
-metrics=${BENCH_METRICS:-http://127.0.0.1:8081/prometheus}
-psql_url=${BENCH_PSQL:-${DATABASE_URL:?set BENCH_PSQL or DATABASE_URL to the service database}}
-schema=${BENCH_SCHEMA:-chat}
-rate=${BENCH_RATE:-2m}
-: "${AUTH_JWT_SECRET:?AUTH_JWT_SECRET is needed to mint the tokens}"
+pg_bin=${BENCH_PG_BIN:-/usr/lib/postgresql/15/bin}
+pg_port=${BENCH_PG_PORT:-55435}
+heap=${BENCH_HEAP:-64m}
+api_port=${BENCH_API_PORT:-18435}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+work=$PWD/target/export-heap
+secret=export-heap-benchmark-secret-0123456789abcdef
+rm -rf "$work" && mkdir -p "$work"
 
-heap() { # bytes of heap in use now (sum over the heap pools)
-  curl -sf "$metrics" | awk '/^jvm_memory_used_bytes\{.*area="heap"/ {sum += $NF} END {printf "%d\n", sum}'
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+[ "$(id -u)" = 0 ] && chown postgres: "$work"
+as_postgres "$pg_bin/initdb" -D "$work/pg" -U chat --auth=trust --no-locale -E UTF8 >/dev/null
+as_postgres "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=''" start >/dev/null
+service=""
+cleanup() {
+  [ -n "$service" ] && kill "$service" 2>/dev/null && wait "$service" 2>/dev/null || true
+  as_postgres "$pg_bin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null || true
 }
+trap cleanup EXIT
+psql_url="postgresql://chat@127.0.0.1:$pg_port/postgres"
+export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT=$pg_port POSTGRES_DB=postgres POSTGRES_USER=chat POSTGRES_PASSWORD=unused
+export AUTH_JWT_SECRET=$secret PORT=$api_port MANAGEMENT_PORT=$((api_port + 1))
+"$java" -jar target/chat-sessions.jar migrate > "$work/migrate.log" 2>&1 || { cat "$work/migrate.log"; exit 1; }
+schema=$(psql -Atq "$psql_url" -c "SELECT table_schema FROM information_schema.tables WHERE table_name = 'messages' LIMIT 1")
 
-seed() { # user, messages (over 100 sessions)
+seed() { # session id, messages
   psql -q -v ON_ERROR_STOP=1 "$psql_url" <<SQL
 SET search_path = $schema;
-DELETE FROM sessions WHERE user_id = '$1';
-INSERT INTO sessions (id, user_id, title, message_count)
-SELECT gen_random_uuid(), '$1', 'bench ' || s, $2 / 100 FROM generate_series(1, 100) s;
+INSERT INTO sessions (id, user_id, title, message_count) VALUES ('$1', 'bench-export', 'export of $2 messages', $2);
 INSERT INTO messages (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type)
-SELECT gen_random_uuid(), s.id, g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END, repeat('lorem ipsum ', 40),
-       CASE WHEN g % 2 = 0 THEN '[{"title":"doc","url":"https://example.com/d"}]'::jsonb END, 800, 5, 'hybrid'
-  FROM sessions s, generate_series(1, $2 / 100) g WHERE s.user_id = '$1';
+SELECT gen_random_uuid(), '$1', g, CASE WHEN g % 2 = 1 THEN 'user' ELSE 'assistant' END,
+       g || ' ' || repeat('the refund policy allows returns within thirty days ', 20),
+       CASE WHEN g % 2 = 0 THEN '[{"title":"Refund policy","url":"https://example.com/refunds"},
+                                  {"title":"Terms","url":"https://example.com/terms"}]'::jsonb END,
+       CASE WHEN g % 2 = 0 THEN 800 + g % 400 END, CASE WHEN g % 2 = 0 THEN 5 END,
+       CASE WHEN g % 2 = 0 THEN 'hybrid' END
+  FROM generate_series(1, $2) g;
 SQL
 }
+small=00000000-0000-7000-8000-000000001000
+large=00000000-0000-7000-8000-000000100000
+seed "$small" 1000
+seed "$large" 100000
+psql -q "$psql_url" -c "VACUUM ANALYZE" >/dev/null
 
-printf '%-10s %-12s %-10s %-16s %-16s\n' messages bytes seconds heap_before_mib heap_peak_mib
-for n in 10000 100000; do
-  user="bench-export-$n"
-  seed "$user" "$n"
-  token=$(java -jar target/chat-sessions.jar token --user "$user" --ttl 1h --i-know 2>/dev/null | tail -1)
-  before=$(heap); peak=$before
-  start=$(date +%s.%N)
-  curl -sf --limit-rate "$rate" -H "Authorization: Bearer $token" "$api/me/export" -o target/export-heap-$n.ndjson &
-  reader=$!
-  for _ in $(seq 1 6000); do # at most 10 minutes of 100 ms samples
-    kill -0 "$reader" 2>/dev/null || break
-    now=$(heap); [ "$now" -gt "$peak" ] && peak=$now
-    sleep 0.1
-  done
-  wait "$reader"
-  seconds=$(echo "$(date +%s.%N) - $start" | bc)
-  printf '%-10s %-12s %-10.1f %-16.1f %-16.1f\n' "$n" "$(stat -c %s target/export-heap-$n.ndjson)" "$seconds" \
-    "$(echo "$before / 1048576" | bc -l)" "$(echo "$peak / 1048576" | bc -l)"
-  psql -q "$psql_url" -c "DELETE FROM $schema.sessions WHERE user_id = '$user'" >/dev/null
+token=$("$java" -jar target/chat-sessions.jar token --user bench-export --ttl 1h 2>/dev/null | tail -1)
+"$java" -XX:+UseSerialGC -Xms"$heap" -Xmx"$heap" -XX:+ExitOnOutOfMemoryError -Xlog:gc:file="$work/gc.log":timemillis \
+  -jar target/chat-sessions.jar > "$work/service.log" 2>&1 &
+service=$!
+for _ in $(seq 1 600); do # up to 60 s for readiness
+  curl -sf "http://127.0.0.1:$((api_port + 1))/health/readiness" >/dev/null 2>&1 && break
+  kill -0 "$service" 2>/dev/null || { cat "$work/service.log"; exit 1; }
+  sleep 0.1
 done
+
+
+# "[1764000000000ms] GC(7) Pause Young (Allocation Failure) 40M->3M(61M) 2.345ms" between two instants (ms since the epoch): count, max after, max before
+gc_window() {
+  awk -v from="$1" -v to="$2" '
+    { t = substr($1, 2) + 0 }
+    t >= from && t <= to { for (i = 2; i <= NF; i++) if ($i ~ /^[0-9]+M->[0-9]+M\(/) {
+      split($i, m, /M->|M\(/); n++; if (m[2] + 0 > after) after = m[2] + 0; if (m[1] + 0 > before) before = m[1] + 0 } }
+    END { printf "%d %d %d\n", n, after, before }' "$work/gc.log"
+}
+
+printf '%-9s %-9s %-11s %-8s %-4s %-16s %-16s\n' messages format bytes seconds gcs live_after_gc_mib peak_before_gc_mib
+for pair in "1000 $small" "100000 $large"; do
+  set -- $pair
+  for format in json ndjson markdown; do
+    from=$(date +%s%3N)
+    start=$(date +%s.%N)
+    curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:$api_port/api/v1/sessions/$2/export?format=$format" \
+      -o "$work/export-$1.$format"
+    seconds=$(echo "$(date +%s.%N) - $start" | bc)
+    sleep 1 # the GC log is written by the service; give the last line of this window a moment to land in the file
+    read -r gcs after before < <(gc_window "$from" "$(date +%s%3N)")
+    printf '%-9s %-9s %-11s %-8.2f %-4s %-16s %-16s\n' "$1" "$format" "$(stat -c %s "$work/export-$1.$format")" \
+      "$seconds" "$gcs" "$after" "$before"
+  done
+done
+echo "heap limit: $heap (-XX:+UseSerialGC); GC log: $work/gc.log"
