@@ -17,7 +17,11 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -40,6 +44,7 @@ public class ChangeListener {
     private volatile boolean stopped;
     private volatile boolean connectedOnce;
     private volatile Disposable loop;
+    private final List<Consumer<Connection>> connectedHooks = new CopyOnWriteArrayList<>();
 
     public ChangeListener(ConnectionFactory pool, NotificationChannel channel, SessionFeeds feeds, EventSettings settings) {
         this.factory = unpooled(pool);
@@ -55,6 +60,16 @@ public class ChangeListener {
             factory = inner;
         }
         return factory;
+    }
+
+    /** The LISTEN connection while it is open; {@link StreamSlots} holds its advisory locks on it. */
+    public Optional<Connection> connection() {
+        return Optional.ofNullable(current.get());
+    }
+
+    /** Runs after every (re)connect, with the new connection, once it listens. */
+    public void onConnected(Consumer<Connection> hook) {
+        connectedHooks.add(hook);
     }
 
     @PostConstruct
@@ -82,7 +97,7 @@ public class ChangeListener {
             PostgresqlConnection postgres = (PostgresqlConnection) connection;
             return Flux.from(postgres.createStatement(channel.listenStatement()).execute())
                     .flatMap(result -> result.getRowsUpdated())
-                    .then(Mono.fromRunnable(this::listening))
+                    .then(Mono.fromRunnable(() -> listening(connection)))
                     .thenMany(postgres.getNotifications())
                     .concatWith(Mono.error(() -> new IllegalStateException("the LISTEN connection closed")))
                     .flatMapIterable(notification -> {
@@ -96,8 +111,9 @@ public class ChangeListener {
         });
     }
 
-    private void listening() {
+    private void listening(Connection connection) {
         LOG.info("listening for session changes on channel {}", channel.name());
+        connectedHooks.forEach(hook -> hook.accept(connection));
         if (connectedOnce) {
             // notifications sent while the connection was down are lost: every feed catches up now
             feeds.refreshAll();

@@ -51,7 +51,7 @@ public class EventController {
                     + "above after_seq (or the seq part of Last-Event-ID; default: the newest seq, i.e. only changes from now "
                     + "on) and of every in_progress message, then live events; a message may therefore come again in the "
                     + "same version after a reconnect. A comment line every CHAT_EVENTS_HEARTBEAT (15 s). At most "
-                    + "CHAT_EVENTS_MAX_STREAMS_PER_USER (10) open streams per user and instance (429 beyond). A client that "
+                    + "CHAT_EVENTS_MAX_STREAMS_PER_USER (10) open streams per user across all instances (429 beyond). A client that "
                     + "falls CHAT_EVENTS_BUFFER_EVENTS (256) events behind is disconnected and resumes with Last-Event-ID. "
                     + "Browsers' EventSource cannot send Authorization: this route also takes the token as access_token.")
     @ApiResponse(responseCode = "200", description = "The event stream",
@@ -78,17 +78,20 @@ public class EventController {
         UUID session = RequestParams.uuid(sessionId, "session_id");
         Integer after = afterSeq != null ? afterSeqParameter(afterSeq) : SseFrames.seqOf(lastEventId);
         String owner = user.getName();
-        if (!slots.acquire(owner)) {
-            throw ProblemException.tooManyRequests("at most " + settings.maxStreamsPerUser()
-                    + " open event streams per user; close one or retry later", 5);
-        }
+        return slots.acquire(owner)
+                .switchIfEmpty(Mono.error(() -> ProblemException.tooManyRequests("at most " + settings.maxStreamsPerUser()
+                        + " open event streams per user; close one or retry later", 5)))
+                .flatMap(slot -> open(owner, session, after, slot));
+    }
+
+    private Mono<HttpResponse<Flux<byte[]>>> open(String owner, UUID session, Integer after, int slot) {
         EventStream stream = new EventStream(owner, session, settings);
         AtomicBoolean closed = new AtomicBoolean();
         AtomicBoolean responded = new AtomicBoolean();
         Runnable close = () -> {
             if (closed.compareAndSet(false, true)) {
                 feeds.detach(stream);
-                slots.release(owner);
+                slots.release(owner, slot);
             }
         };
         // Join the feed first, then read the snapshot: whatever commits after the feed's starting point comes live

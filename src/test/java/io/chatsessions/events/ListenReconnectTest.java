@@ -23,6 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Property(name = "chat.events.heartbeat", value = "PT60S")
 class ListenReconnectTest implements ApiSuite {
 
+    // the LISTEN connection by its last statement: the LISTEN, or a stream slot taken on it since (StreamSlots)
+    static final String LISTENER = "(query LIKE 'LISTEN %chat_sessions_events.chat%' OR query IN ('" + StreamSlots.TAKE + "', '"
+            + StreamSlots.FREE + "'))";
+
     @Test
     void aDroppedListenConnectionIsReopenedAndTheFeedsCatchUp() throws Exception {
         TestUser user = TestUser.create();
@@ -30,17 +34,17 @@ class ListenReconnectTest implements ApiSuite {
         String token = Tokens.sign(TestServer.SECRET, user.name(), Duration.ofHours(1), null, null);
         try (SseClient stream = SseClient.open(TestServer.url().resolve("/api/v1/sessions/" + session + "/events"), token, Map.of())) {
             assertEquals(200, stream.status());
-            long listeners = TestSql.number("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %chat_sessions_events.chat%'");
+            long listeners = TestSql.number("SELECT count(*) FROM pg_stat_activity WHERE " + LISTENER);
             assertTrue(listeners >= 1, "a LISTEN connection is open");
             TestSql.executeAsSuperuser(TestServer.database(),
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN %chat_sessions_events.chat%'");
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + LISTENER);
             user.api().appendMessage(session, "{\"role\":\"user\",\"content\":\"while the listener was down\"}");
             SseClient.Event created = stream.next(e -> "message.created".equals(e.name()), Duration.ofSeconds(20));
             assertEquals("1.1", created.id());
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             long reopened = 0;
             while (reopened == 0 && System.nanoTime() < deadline) {
-                reopened = TestSql.number("SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN %chat_sessions_events.chat%'");
+                reopened = TestSql.number("SELECT count(*) FROM pg_stat_activity WHERE " + LISTENER);
             }
             assertTrue(reopened >= 1, "the LISTEN connection was re-opened");
         }

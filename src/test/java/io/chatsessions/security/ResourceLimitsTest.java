@@ -125,7 +125,9 @@ class ResourceLimitsTest {
             List<String> attempts = new ArrayList<>();
             long othersLimited = 0;
             boolean passed = false;
-            for (int attempt = 1; attempt <= 3 && !passed; attempt++) {
+            // a second attempt is only for the p99 ratio, which only the full run asserts (each attempt is ~45 s)
+            int attemptsAllowed = Figures.FULL ? 3 : 1;
+            for (int attempt = 1; attempt <= attemptsAllowed && !passed; attempt++) {
                 Result result = measure(service.url(), Figures.FULL ? 30 : 12, Baseline.IDLE);
                 passed = result.ratio() <= MAX_P99_INCREASE && result.othersLimited() == 0;
                 othersLimited += result.othersLimited();
