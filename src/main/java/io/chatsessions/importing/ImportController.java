@@ -56,7 +56,8 @@ public class ImportController {
                     + "without created_at takes the previous one's (or the session's); the session's defaults to the first "
                     + "message's, else now; none may be in the future or decrease. The new session gets new ids, seqs 1..n "
                     + "in the given order, and updated_at = its last message's created_at. One statement: all or nothing; "
-                    + "a 400 names messages[i].field and nothing is written.")
+                    + "a 400 names messages[i].field and nothing is written. The body may be up to {limits.maxImportBodyBytes} "
+                    + "bytes (CHAT_LIMITS_MAX_IMPORT_BODY_BYTES), this route's own limit; other routes keep MAX_REQUEST_BODY_BYTES.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportSchema.class)))
     @ApiResponse(responseCode = "201", description = "Imported; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
