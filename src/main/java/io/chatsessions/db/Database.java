@@ -51,7 +51,7 @@ public class Database {
 
     private static Throwable translate(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return ProblemException.unavailable("the database did not answer in time; retry later", DatabaseErrors.RETRY_AFTER_SECONDS);
+            return new DatabaseWaitTimeout("the database did not answer in time; retry later");
         }
         ProblemException problem = DatabaseErrors.translate(failure);
         return problem != null ? problem : failure;
