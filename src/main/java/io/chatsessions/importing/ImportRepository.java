@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -47,7 +48,8 @@ public class ImportRepository {
             )
             SELECT\s""" + SessionRepository.COLUMNS + " FROM session";
 
-    public Mono<Session> insert(Connection connection, String userId, ImportInput input) {
+    /** In a transaction: its statement_timeout is set (SET LOCAL) to {@code timeout} first. */
+    public Mono<Session> insert(Connection connection, String userId, ImportInput input, Duration timeout) {
         List<MessageInput> messages = input.messages();
         int n = messages.size();
         MessageColumns c = MessageColumns.of(messages);
@@ -80,6 +82,8 @@ public class ImportRepository {
         }
         statement.bind(20, ratedIds).bind(21, ratings).bind(22, reasons).bind(23, comments).bind(24, ratedSources)
                 .bind(25, ratedAt).bind(26, reratedAt);
-        return Flux.from(statement.execute()).flatMap(result -> result.map(SessionRepository::map)).single();
+        Statement deadline = connection.createStatement("SELECT set_config('statement_timeout', $1, true)").bind(0, timeout.toMillis() + "ms");
+        return Flux.from(deadline.execute()).flatMap(result -> result.map(row -> 1)).then()
+                .thenMany(Flux.from(statement.execute()).flatMap(result -> result.map(SessionRepository::map))).single();
     }
 }
