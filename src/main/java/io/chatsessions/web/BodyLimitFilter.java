@@ -5,7 +5,7 @@ import io.chatsessions.error.ProblemResponses;
 import io.chatsessions.error.ProblemType;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.io.buffer.ReadBuffer;
-import io.micronaut.core.order.Ordered;
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MutableHttpResponse;
@@ -19,6 +19,9 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * Each route's own body limit: {@code POST /sessions:import} takes {@code CHAT_LIMITS_MAX_IMPORT_BODY_BYTES}, every
  * other route {@code MAX_REQUEST_BODY_BYTES}. Micronaut has one server-wide {@code max-request-size}, which
@@ -26,16 +29,29 @@ import reactor.core.publisher.Mono;
  * reads the body: by Content-Length at once, and a body without one (chunked) by counting it as it streams in, on a
  * split of it, refusing at the first byte past the limit. So no route ever holds more than its limit (plus one read).
  * After security and the rate limit: an anonymous or throttled client gets 401/429 and is never read.
+ * <p>
+ * It also caps the imports in flight at {@code CHAT_IMPORT_MAX_CONCURRENT} per instance, because one import of the
+ * 16 MiB limit holds a few hundred MiB of heap while it parses and writes (docs/BENCHMARKS.md): one more is refused with
+ * 503 and Retry-After before a byte of its body is read, so it costs no memory. The permit is held until the import's
+ * response publisher terminates or is cancelled (success, error, deadline or client gone), so none leaks.
  */
 @Filter(Filter.MATCH_ALL_PATTERN)
 public class BodyLimitFilter implements HttpServerFilter {
 
     private final long requestLimit;
     private final long importLimit;
+    private final int maxImports;
+    private final Semaphore imports;
 
-    public BodyLimitFilter(@Value("${micronaut.server.max-request-size:1048576}") long requestLimit, ApiLimits limits) {
+    public BodyLimitFilter(@Value("${micronaut.server.max-request-size:1048576}") long requestLimit, ApiLimits limits,
+                           @Value("${chat.import.max-concurrent:2}") int maxImports) {
+        if (maxImports < 1) {
+            throw new IllegalArgumentException("CHAT_IMPORT_MAX_CONCURRENT must be at least 1, got " + maxImports);
+        }
         this.requestLimit = requestLimit;
         this.importLimit = limits.maxImportBodyBytes();
+        this.maxImports = maxImports;
+        this.imports = new Semaphore(maxImports);
     }
 
     @Override
@@ -55,7 +71,26 @@ public class BodyLimitFilter implements HttpServerFilter {
         if (length > limit) {
             return Mono.just(tooLarge(limit, importing));
         }
-        if (length >= 0 || !(request instanceof ServerHttpRequest<?> server)) {
+        return importing ? Mono.defer(() -> oneOfTheImports(request, chain)) : limited(request, chain, limit, false);
+    }
+
+    private Mono<MutableHttpResponse<?>> oneOfTheImports(HttpRequest<?> request, ServerFilterChain chain) {
+        if (!imports.tryAcquire()) {
+            return Mono.just(ProblemResponses.of(ProblemType.SERVICE_UNAVAILABLE.problem(maxImports
+                            + " imports are in flight on this instance (CHAT_IMPORT_MAX_CONCURRENT); retry later"))
+                    .header(HttpHeaders.RETRY_AFTER, "1"));
+        }
+        AtomicBoolean held = new AtomicBoolean(true); // one release even if the publisher both errors and is cancelled
+        return Mono.from(limited(request, chain, importLimit, true)).doFinally(signal -> {
+            if (held.compareAndSet(true, false)) {
+                imports.release();
+            }
+        });
+    }
+
+    private Publisher<MutableHttpResponse<?>> limited(HttpRequest<?> request, ServerFilterChain chain, long limit,
+                                                      boolean importing) {
+        if (request.getContentLength() >= 0 || !(request instanceof ServerHttpRequest<?> server)) {
             return chain.proceed(request);
         }
         // No length: count a split of the body (the route later reads the original, which keeps what was counted).
