@@ -5,7 +5,8 @@ import io.micronaut.core.bind.annotation.Bindable;
 
 /**
  * Request limits, all configurable (e.g. env {@code CHAT_LIMITS_MAX_CONTENT_BYTES}). Checked in Java before any
- * database call; the HTTP body ceiling itself is {@code micronaut.server.max-request-size} (env {@code MAX_REQUEST_BODY_BYTES}).
+ * database call; the HTTP body ceiling is {@code micronaut.server.max-request-size} (env {@code MAX_REQUEST_BODY_BYTES}) for
+ * every route but {@code POST /sessions:import}, whose own is {@code maxImportBodyBytes} ({@code io.chatsessions.web.BodyLimitFilter}).
  * A message as a whole (content, sources and metadata in bytes) is bounded by {@code maxMessageBytes}, and a page of
  * messages stops growing at {@code maxPageBytes} of response JSON (it always holds one message, and says has_more).
  */
@@ -23,5 +24,6 @@ public record ApiLimits(
         @Bindable(defaultValue = "100") int maxSessionPage,
         @Bindable(defaultValue = "50") int defaultMessagePage,
         @Bindable(defaultValue = "200") int maxMessagePage,
-        @Bindable(defaultValue = "10000") int maxImportMessages) {
+        @Bindable(defaultValue = "10000") int maxImportMessages,
+        @Bindable(defaultValue = "16777216") long maxImportBodyBytes) {
 }

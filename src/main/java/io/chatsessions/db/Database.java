@@ -42,16 +42,25 @@ public class Database {
 
     /** Statements in one transaction: committed when the publisher completes, rolled back when it fails. */
     public <T> Mono<T> inTransaction(Function<Connection, Publisher<T>> work) {
-        return guard(Flux.from(operations.withTransaction(status -> work.apply(status.getConnection()))).singleOrEmpty());
+        return inTransaction(work, callTimeout);
+    }
+
+    /** As {@link #inTransaction(Function)} with a deadline of the caller's (work that sets its own statement_timeout). */
+    public <T> Mono<T> inTransaction(Function<Connection, Publisher<T>> work, Duration deadline) {
+        return guard(Flux.from(operations.withTransaction(status -> work.apply(status.getConnection()))).singleOrEmpty(), deadline);
     }
 
     private <T> Mono<T> guard(Mono<T> call) {
-        return call.timeout(deadlines.after(callTimeout)).onErrorMap(Database::translate);
+        return guard(call, callTimeout);
+    }
+
+    private <T> Mono<T> guard(Mono<T> call, Duration deadline) {
+        return call.timeout(deadlines.after(deadline)).onErrorMap(Database::translate);
     }
 
     private static Throwable translate(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return ProblemException.unavailable("the database did not answer in time; retry later", DatabaseErrors.RETRY_AFTER_SECONDS);
+            return new DatabaseWaitTimeout("the database did not answer in time; retry later");
         }
         ProblemException problem = DatabaseErrors.translate(failure);
         return problem != null ? problem : failure;

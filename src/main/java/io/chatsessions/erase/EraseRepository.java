@@ -17,6 +17,13 @@ class EraseRepository {
                 .defaultIfEmpty(Erasure.NONE);
     }
 
+    /** Whether an erase of the user is running or stopped part-way (its user_erasures row exists). */
+    Mono<Boolean> inProgress(Connection connection, String userId) {
+        return Flux.from(connection.createStatement(EraseSql.IN_PROGRESS).bind(0, userId).execute())
+                .flatMap(result -> result.map(row -> Boolean.TRUE.equals(row.get(0, Boolean.class))))
+                .single(false);
+    }
+
     private static Erasure map(Readable row) {
         return new Erasure(number(row, 0), number(row, 1), number(row, 2), number(row, 3), Boolean.TRUE.equals(row.get(4, Boolean.class)));
     }

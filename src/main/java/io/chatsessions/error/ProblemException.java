@@ -17,6 +17,11 @@ public class ProblemException extends RuntimeException {
         this(type, detail, errors, null);
     }
 
+    /** For a subclass that a handler may want to tell apart (e.g. io.chatsessions.db.DatabaseWaitTimeout). */
+    protected ProblemException(ProblemType type, String detail, int retryAfterSeconds) {
+        this(type, detail, null, retryAfterSeconds);
+    }
+
     private ProblemException(ProblemType type, String detail, List<FieldError> errors, Integer retryAfterSeconds) {
         super(detail, null, false, false);
         this.type = type;

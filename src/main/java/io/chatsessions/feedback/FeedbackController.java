@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
 public class FeedbackController {
 
     private static final String NOT_ALLOWED = "The message takes no feedback: only assistant messages that are not in_progress do "
-            + "(problem type urn:chat-sessions:problem:feedback-not-allowed)";
+            + "(problem type urn:chat-sessions:problem:feedback-not-allowed), or the caller's data is being erased "
+            + "(urn:chat-sessions:problem:erase-in-progress: DELETE /me is running); nothing was changed";
 
     private final FeedbackService service;
     private final JsonBodies json;
@@ -81,6 +82,7 @@ public class FeedbackController {
     @ApiResponse(responseCode = "400", ref = "#/components/responses/BadRequest")
     @ApiResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @ApiResponse(responseCode = "409", ref = "#/components/responses/EraseInProgress")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
     @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
     @Delete

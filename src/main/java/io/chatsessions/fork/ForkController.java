@@ -61,7 +61,8 @@ public class ForkController {
     @ApiResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @ApiResponse(responseCode = "409", description = "A message in the range is still in progress (`...:message-in-progress`; "
             + "fork up to the seq before it, or once it has completed), or a request with the same Idempotency-Key is "
-            + "still in flight (`...:idempotency-key-in-use`); nothing was changed",
+            + "still in flight (`...:idempotency-key-in-use`), or the caller's data is being erased (`...:erase-in-progress`: "
+            + "DELETE /me is running); nothing was changed",
             content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "413", ref = "#/components/responses/PayloadTooLarge")
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")

@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.function.Function;
 
@@ -44,21 +45,32 @@ public class IdempotencyService {
      * key the write runs on a plain connection (a single statement needs no explicit transaction).
      */
     public Mono<Replayable> execute(String userId, IdempotentRequest request, Function<Connection, Mono<StoredResponse>> write) {
+        return execute(userId, request, null, write);
+    }
+
+    /**
+     * As {@link #execute(String, IdempotentRequest, Function)}, but the write always runs in a transaction with this
+     * deadline instead of the database's call deadline (a write that sets its own SET LOCAL statement_timeout).
+     */
+    public Mono<Replayable> execute(String userId, IdempotentRequest request, Duration deadline,
+                                    Function<Connection, Mono<StoredResponse>> write) {
         String key = request.key();
         if (key == null) {
-            return database.withConnection(write::apply).map(response -> new Replayable(response, false));
+            Mono<StoredResponse> once = deadline == null ? database.withConnection(write::apply) : database.inTransaction(write::apply, deadline);
+            return once.map(response -> new Replayable(response, false));
         }
         validateKey(key);
         String hash = requestHash(request.method(), request.path(), request.body());
         return database.withConnection(c -> keys.claim(c, userId, key, hash, ABANDONED_CLAIM_SECONDS))
                 .flatMap(claimed -> claimed
-                        ? writeOnce(userId, key, write)
+                        ? writeOnce(userId, key, deadline, write)
                         : replay(userId, key, hash));
     }
 
-    private Mono<Replayable> writeOnce(String userId, String key, Function<Connection, Mono<StoredResponse>> write) {
-        return database.inTransaction(c -> write.apply(c)
-                        .flatMap(response -> keys.complete(c, userId, key, response).thenReturn(response)))
+    private Mono<Replayable> writeOnce(String userId, String key, Duration deadline, Function<Connection, Mono<StoredResponse>> write) {
+        Function<Connection, Mono<StoredResponse>> stored = c -> write.apply(c)
+                .flatMap(response -> keys.complete(c, userId, key, response).thenReturn(response));
+        return (deadline == null ? database.inTransaction(stored::apply) : database.inTransaction(stored::apply, deadline))
                 .map(response -> new Replayable(response, false))
                 .onErrorResume(failure -> database.withConnection(c -> keys.release(c, userId, key))
                         .onErrorResume(releaseFailure -> {

@@ -56,7 +56,9 @@ public class ImportController {
                     + "without created_at takes the previous one's (or the session's); the session's defaults to the first "
                     + "message's, else now; none may be in the future or decrease. The new session gets new ids, seqs 1..n "
                     + "in the given order, and updated_at = its last message's created_at. One statement: all or nothing; "
-                    + "a 400 names messages[i].field and nothing is written.")
+                    + "a 400 names messages[i].field and nothing is written. The body may be up to {limits.maxImportBodyBytes} "
+                    + "bytes (CHAT_LIMITS_MAX_IMPORT_BODY_BYTES), this route's own limit; other routes keep MAX_REQUEST_BODY_BYTES. At most CHAT_IMPORT_MAX_CONCURRENT imports "
+                    + "run at once per instance; one more is 503 with Retry-After.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ImportSchema.class)))
     @ApiResponse(responseCode = "201", description = "Imported; or, for a reused Idempotency-Key, the stored first response",
             headers = {@Header(name = "Location", ref = "#/components/headers/Location"),
@@ -69,7 +71,10 @@ public class ImportController {
     @ApiResponse(responseCode = "415", ref = "#/components/responses/UnsupportedMediaType")
     @ApiResponse(responseCode = "422", ref = "#/components/responses/IdempotencyKeyReused")
     @ApiResponse(responseCode = "429", ref = "#/components/responses/TooManyRequests")
-    @ApiResponse(responseCode = "503", ref = "#/components/responses/ServiceUnavailable")
+    @ApiResponse(responseCode = "503", description = "The instance already runs CHAT_IMPORT_MAX_CONCURRENT imports (refused "
+            + "before the body is read), or the database is unreachable or too slow; nothing was changed, retry after `Retry-After`",
+            headers = @Header(name = "Retry-After", ref = "#/components/headers/RetryAfter"),
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = "#/components/schemas/Problem")))
     @Post(ApiPaths.SESSIONS_IMPORT)
     @Consumes(MediaType.APPLICATION_JSON)
     public Mono<HttpResponse<byte[]>> importSession(

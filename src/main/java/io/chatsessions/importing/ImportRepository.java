@@ -2,6 +2,7 @@ package io.chatsessions.importing;
 
 import io.chatsessions.db.Rows;
 import io.chatsessions.db.UuidV7;
+import io.chatsessions.message.MessageColumns;
 import io.chatsessions.message.MessageInput;
 import io.chatsessions.session.Session;
 import io.chatsessions.session.SessionRepository;
@@ -11,6 +12,7 @@ import jakarta.inject.Singleton;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -46,42 +48,19 @@ public class ImportRepository {
             )
             SELECT\s""" + SessionRepository.COLUMNS + " FROM session";
 
-    public Mono<Session> insert(Connection connection, String userId, ImportInput input) {
+    /** In a transaction: its statement_timeout is set (SET LOCAL) to {@code timeout} first. */
+    public Mono<Session> insert(Connection connection, String userId, ImportInput input, Duration timeout) {
         List<MessageInput> messages = input.messages();
         int n = messages.size();
-        UUID[] ids = new UUID[n];
-        String[] roles = new String[n];
-        String[] contents = new String[n];
-        String[] sources = new String[n];
-        Integer[] latencies = new Integer[n];
-        Integer[] topKs = new Integer[n];
-        String[] queryTypes = new String[n];
-        String[] metadata = new String[n];
+        MessageColumns c = MessageColumns.of(messages);
         OffsetDateTime[] createdAt = input.messageCreatedAt().toArray(new OffsetDateTime[0]);
-        String[] statuses = new String[n];
-        String[] finishReasons = new String[n];
-        String[] errors = new String[n];
-        for (int i = 0; i < n; i++) {
-            MessageInput m = messages.get(i);
-            ids[i] = UuidV7.next();
-            roles[i] = m.role();
-            contents[i] = m.content();
-            sources[i] = m.sources();
-            latencies[i] = m.latencyMs();
-            topKs[i] = m.topK();
-            queryTypes[i] = m.queryType();
-            metadata[i] = m.metadata();
-            statuses[i] = m.status();
-            finishReasons[i] = m.finishReason();
-            errors[i] = m.error();
-        }
         Statement statement = connection.createStatement(IMPORT).bind(0, UuidV7.next()).bind(1, userId);
         Rows.bindNullable(statement, 2, input.title(), String.class);
         Rows.bindJson(statement, 3, input.metadata()).bind(4, input.archived()).bind(5, n)
                 .bind(6, input.createdAt()).bind(7, input.updatedAt())
-                .bind(8, ids).bind(9, roles).bind(10, contents).bind(11, sources).bind(12, latencies).bind(13, topKs)
-                .bind(14, queryTypes).bind(15, metadata).bind(16, createdAt).bind(17, statuses).bind(18, finishReasons)
-                .bind(19, errors);
+                .bind(8, c.ids()).bind(9, c.roles()).bind(10, c.contents()).bind(11, c.sources()).bind(12, c.latencies())
+                .bind(13, c.topKs()).bind(14, c.queryTypes()).bind(15, c.metadata()).bind(16, createdAt).bind(17, c.statuses())
+                .bind(18, c.finishReasons()).bind(19, c.errors());
         List<ImportInput.Rated> rated = input.feedback();
         int r = rated.size();
         UUID[] ratedIds = new UUID[r];
@@ -93,7 +72,7 @@ public class ImportRepository {
         OffsetDateTime[] reratedAt = new OffsetDateTime[r];
         for (int i = 0; i < r; i++) {
             ImportInput.Rated f = rated.get(i);
-            ratedIds[i] = ids[f.index()];
+            ratedIds[i] = c.ids()[f.index()];
             ratings[i] = f.feedback().rating();
             reasons[i] = f.feedback().reasonsJson();
             comments[i] = f.feedback().comment();
@@ -103,6 +82,8 @@ public class ImportRepository {
         }
         statement.bind(20, ratedIds).bind(21, ratings).bind(22, reasons).bind(23, comments).bind(24, ratedSources)
                 .bind(25, ratedAt).bind(26, reratedAt);
-        return Flux.from(statement.execute()).flatMap(result -> result.map(SessionRepository::map)).single();
+        Statement deadline = connection.createStatement("SELECT set_config('statement_timeout', $1, true)").bind(0, timeout.toMillis() + "ms");
+        return Flux.from(deadline.execute()).flatMap(result -> result.map(row -> 1)).then()
+                .thenMany(Flux.from(statement.execute()).flatMap(result -> result.map(SessionRepository::map))).single();
     }
 }

@@ -2,7 +2,6 @@ package io.chatsessions.message;
 
 import io.chatsessions.db.Rows;
 import io.chatsessions.feedback.Feedback;
-import io.chatsessions.db.UuidV7;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Statement;
@@ -181,36 +180,12 @@ public class MessageRepository {
      */
     public Mono<List<Message>> append(Connection connection, UUID sessionId, String userId, List<MessageInput> messages) {
         int n = messages.size();
-        UUID[] ids = new UUID[n];
-        String[] roles = new String[n];
-        String[] contents = new String[n];
-        String[] sources = new String[n];
-        Integer[] latencies = new Integer[n];
-        Integer[] topKs = new Integer[n];
-        String[] queryTypes = new String[n];
-        String[] metadata = new String[n];
-        String[] statuses = new String[n];
-        String[] finishReasons = new String[n];
-        String[] errors = new String[n];
-        for (int i = 0; i < n; i++) {
-            MessageInput m = messages.get(i);
-            ids[i] = UuidV7.next();
-            roles[i] = m.role();
-            contents[i] = m.content();
-            sources[i] = m.sources();
-            latencies[i] = m.latencyMs();
-            topKs[i] = m.topK();
-            queryTypes[i] = m.queryType();
-            metadata[i] = m.metadata();
-            statuses[i] = m.status();
-            finishReasons[i] = m.finishReason();
-            errors[i] = m.error();
-        }
+        MessageColumns c = MessageColumns.of(messages);
         Statement statement = connection.createStatement(APPEND)
                 .bind(0, sessionId).bind(1, userId).bind(2, n)
-                .bind(3, ids).bind(4, roles).bind(5, contents).bind(6, sources)
-                .bind(7, latencies).bind(8, topKs).bind(9, queryTypes).bind(10, metadata)
-                .bind(11, statuses).bind(12, finishReasons).bind(13, errors);
+                .bind(3, c.ids()).bind(4, c.roles()).bind(5, c.contents()).bind(6, c.sources())
+                .bind(7, c.latencies()).bind(8, c.topKs()).bind(9, c.queryTypes()).bind(10, c.metadata())
+                .bind(11, c.statuses()).bind(12, c.finishReasons()).bind(13, c.errors());
         return Flux.from(statement.execute()).flatMap(result -> result.map(row -> map(row, 0, false)))
                 .collectList()
                 .filter(rows -> !rows.isEmpty())

@@ -90,20 +90,6 @@ class ImportTest implements ApiSuite {
     }
 
     @Test
-    void aBodyOverTheRequestLimitIs413() {
-        TestUser user = TestUser.create();
-        String content = "x".repeat(200_000);
-        StringBuilder body = new StringBuilder("{\"messages\":[");
-        for (int i = 0; i < 6; i++) {
-            body.append(i == 0 ? "" : ",").append(Json.message("user", content));
-        }
-        body.append("]}");
-        assertProblem(user.api().sendBytes("POST", IMPORT, body.toString().getBytes(StandardCharsets.UTF_8),
-                Map.of("Content-Type", "application/json")), 413);
-        assertEquals(0, TestSql.sessionsOf(user.name()));
-    }
-
-    @Test
     void aRetryWithTheSameIdempotencyKeyReplaysTheFirstImport() {
         TestUser user = TestUser.create();
         Map<String, String> key = Map.of("Idempotency-Key", "import-1");

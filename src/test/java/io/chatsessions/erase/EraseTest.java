@@ -39,6 +39,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Property(name = "chat.erase.batch-size", value = "100")
 class EraseTest implements ApiSuite {
 
+    /** The stalled erase below holds one CALL for 4 s: more than the default statement timeout (DB_STATEMENT_TIMEOUT, 3 s). */
+    @Override
+    public Map<String, String> getProperties() {
+        Map<String, String> properties = new HashMap<>(ApiSuite.super.getProperties());
+        properties.put("r2dbc.datasources.default.options.statementTimeout", "PT15S");
+        return properties;
+    }
+
     private static final String SESSIONS = "/api/v1/sessions";
     private static final String ME = "/api/v1/me";
     private static final String ERASE_IN_PROGRESS = "urn:chat-sessions:problem:erase-in-progress";
@@ -159,9 +167,50 @@ class EraseTest implements ApiSuite {
     }
 
     /**
+     * A write that waits on the rows of a batch the erase is deleting, longer than lock_timeout (DB_LOCK_WAIT_TIMEOUT,
+     * 2 s): the erase is stalled inside that batch (a trigger sleeps 4 s after its DELETE, holding the batch's session
+     * rows, without waiting on a lock itself), and an append to one of those sessions gives up. That is 409
+     * erase-in-progress, not 503: the caller's data is being erased, retrying cannot help. Nothing of it survives.
+     */
+    @Test
+    void aWriteThatWaitedOnTheErasesRowsIs409EraseInProgress() throws Exception {
+        TestUser gina = TestUser.create();
+        String first = gina.api().createSession("{}");
+        String second = gina.api().createSession("{}");
+        for (String session : List.of(first, second)) {
+            gina.api().post(SESSIONS + "/" + session + "/messages", "{\"role\":\"user\",\"content\":\"q\"}").expect(201);
+        }
+        TestSql.execute("""
+                CREATE FUNCTION chat.erase_stall() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF EXISTS (SELECT 1 FROM gone WHERE user_id = '%s') THEN PERFORM pg_sleep(4); END IF;
+                    RETURN NULL;
+                END $$;
+                CREATE TRIGGER erase_stall AFTER DELETE ON chat.sessions REFERENCING OLD TABLE AS gone
+                    FOR EACH STATEMENT EXECUTE FUNCTION chat.erase_stall();""".formatted(gina.name()));
+        try {
+            CompletableFuture<Api.Response> erase = CompletableFuture.supplyAsync(() -> gina.api().delete(ME));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (TestSql.number("SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'CALL erase_user%'") == 0) {
+                assertTrue(System.nanoTime() < deadline, "the erase did not reach its stalled batch");
+                Thread.onSpinWait();
+            }
+            Api.Response append = gina.api().post(SESSIONS + "/" + second + "/messages", "{\"role\":\"user\",\"content\":\"late\"}");
+            append.expectProblem(409, ERASE_IN_PROGRESS);
+            assertTrue(append.body().contains("erased"), append.body());
+            erase.get(60, TimeUnit.SECONDS).expect(204);
+        } finally {
+            TestSql.execute("DROP TRIGGER erase_stall ON chat.sessions; DROP FUNCTION chat.erase_stall()");
+        }
+        assertEquals(0, rowsOf(gina.name()));
+        assertEquals(0, messagesIn(List.of(first, second)));
+    }
+
+    /**
      * The erase is held mid-way (the test holds one of the user's sessions FOR UPDATE, so the erase's DELETE waits) while
      * writes of every kind race it. Creating a session (plain, keyed, fork) must fail with 409 erase-in-progress; a write
-     * to an existing session must succeed (then be erased) or find no session (404); never a 5xx. After the 204 nothing
+     * to an existing session must succeed (then be erased), find no session (404) or, having waited too long on a row
+     * the erase holds, fail with 409 erase-in-progress; never a 5xx. After the 204 nothing
      * of the user is left: no acknowledged write survived, none was "kept" in a surviving session.
      */
     @Test
@@ -208,13 +257,12 @@ class EraseTest implements ApiSuite {
                 String[] parts = outcome.split(" ", 3);
                 String kind = parts[0];
                 int status = Integer.parseInt(parts[1]);
-                // A write that waited on a row the erase holds may also give up with 503 (retry later): it failed, as allowed.
-                boolean gaveUp = status == 503 && outcome.contains("service-unavailable");
+                // A write that waited too long on a row the erase holds fails with 409 erase-in-progress too (never 503).
+                boolean erasing = status == 409 && outcome.contains(ERASE_IN_PROGRESS);
                 if (kind.equals("create") || kind.equals("keyed-create") || kind.equals("fork") || kind.equals("import")) {
-                    assertTrue(status == 409 && outcome.contains(ERASE_IN_PROGRESS) || kind.equals("fork") && status == 404 || gaveUp,
-                            "a session created during the erase: " + outcome);
+                    assertTrue(erasing || kind.equals("fork") && status == 404, "a session created during the erase: " + outcome);
                 } else {
-                    assertTrue(status / 100 == 2 || status == 404 || gaveUp, "a write racing the erase: " + outcome);
+                    assertTrue(status / 100 == 2 || status == 404 || erasing, "a write racing the erase: " + outcome);
                     if (kind.equals("append") && status == 201) {
                         acknowledgedMessages.add(parts[2]);
                     }

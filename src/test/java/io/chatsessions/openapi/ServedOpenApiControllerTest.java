@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 /** The document route is anonymous: names that name no document must not pile up in its cache. */
 class ServedOpenApiControllerTest {
 
-    private static final ApiLimits DEFAULTS = new ApiLimits(262144, 100, 16384, 65536, 327680, 8388608, 32, 100, 20, 100, 50, 200, 10000);
+    private static final ApiLimits DEFAULTS = new ApiLimits(262144, 100, 16384, 65536, 327680, 8388608, 32, 100, 20, 100, 50, 200, 10000, 16777216);
 
     @Test
     void unknownNamesAre404AndLeaveNothingBehind() {
