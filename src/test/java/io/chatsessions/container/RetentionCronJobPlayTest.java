@@ -95,10 +95,10 @@ class RetentionCronJobPlayTest {
         assertEquals("12", db.text("SELECT count(*) FROM chat.messages"), "the kept sessions' messages");
 
         // The container has exited, so its security context is read from podman's record of how it ran.
-        assertEquals("10001:10001", ok("inspect", container, "--format", "{{.Config.User}}"));
-        assertEquals("true", ok("inspect", container, "--format", "{{.HostConfig.ReadonlyRootfs}}"));
-        assertEquals("[]", ok("inspect", container, "--format", "{{.EffectiveCaps}}"));
-        assertTrue(ok("inspect", container, "--format", "{{.HostConfig.SecurityOpt}}").contains("no-new-privileges"));
+        assertEquals("10001:10001", ok("inspect", container, "--format", "{{.Config.User}}"), "uid:gid");
+        assertEquals("true", ok("inspect", container, "--format", "{{.HostConfig.ReadonlyRootfs}}"), "read-only root filesystem");
+        assertEquals("[]", ok("inspect", container, "--format", "{{.EffectiveCaps}}"), "capabilities");
+        assertTrue(ok("inspect", container, "--format", "{{.HostConfig.SecurityOpt}}").contains("no-new-privileges"), "no privilege escalation");
     }
 
     private static List<Map<String, Object>> render(String image) {
