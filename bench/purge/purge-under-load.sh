@@ -34,6 +34,7 @@ cleanup() {
   [ -f "$work/pg/postmaster.pid" ] && "$pg_bin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM # so that EXIT runs cleanup
 
 rm -rf "$work" && mkdir -p "$work/bodies"
 echo postgres > "$work/pwfile"
