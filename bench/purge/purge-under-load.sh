@@ -28,6 +28,11 @@ secret=bench-purge-secret-at-least-32-bytes-long
 jar=target/chat-sessions.jar
 [ -f "$jar" ] || { echo "build the jar first: ./mvnw -q -o package -DskipTests" >&2; exit 1; }
 
+# `flock LOCK command` hands its lock's file descriptor down: a PostgreSQL started with it would hold the shared lock
+# after this script ends (and block every other benchmark), so this shell lets go of its copy first (flock keeps its own).
+for fd in $(ls /proc/$$/fd); do
+  [ "$fd" -gt 2 ] && [ "$fd" -lt 255 ] && [[ $(readlink "/proc/$$/fd/$fd") == *.lock ]] && eval "exec $fd>&-"
+done
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
