@@ -8,7 +8,8 @@
 # on), `migrate` with the jar, seeds BENCH_OLD (100,000) sessions last updated 200 days ago with 3 messages each and
 # 1,000 active sessions (50 users), starts the service jar on loopback, warms it up with BENCH_WARMUP (10) s of appends, then:
 #   1. without purge: wrk appends to the active sessions for BENCH_WINDOW (30) seconds;
-#   2. with purge: the same wrk load, and `purge --inactive-for 30d` started with it; wrk stops when purge exits.
+#   2. with purge: the same wrk load, and `purge --inactive-for 30d` started with it; wrk stops when purge exits;
+#   3. without purge again, right after, for as long as window 2 lasted (the two baselines bracket the noise).
 # The load is HTTP through the service (wrk, bench/wrk/chat.lua "append", open loop at BENCH_RATE (100) appends/s per wrk
 # thread, 2 threads, so 200/s, 4/s per user: far below the rate limit) rather than pgbench: the p99 that matters is what a client of the API sees, including the
 # service's connection pool and statement timeout, and an open-loop schedule keeps the offered load the same in both
@@ -37,6 +38,7 @@ done
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done # the service ends before its database
   [ -f "$work/pg/postmaster.pid" ] && as_owner "$pg_bin/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
@@ -116,18 +118,24 @@ purge_seconds=$(echo "$(date +%s.%N) - $purge_start" | bc)
 kill -INT "$wrk_pid" # wrk stops on SIGINT and still prints its summary
 wait "$wrk_pid" || true
 with=$(grep '^BENCH_WRK' "$work/with.out")
+# The same load again for as long as the purge window lasted: a second baseline right after, so that the other
+# programs' noise on a shared machine shows as the difference between the two baselines (it includes autovacuum of
+# what the purge deleted, a cost of the purge too).
+after=$(wrk -d"$(printf '%.0f' "$(echo "$purge_seconds + 0.5" | bc)")"s "${wrk_args[@]}" | grep '^BENCH_WRK')
 
 left=$(psql -At "$psql_url" -c "SELECT count(*) FILTER (WHERE user_id LIKE 'bench-old-%') || ' ' || count(*) FILTER (WHERE user_id LIKE 'bench-active-%') FROM chat.sessions")
 echo "purge said: $(grep 'purge:' "$work/purge.log")"
 echo "sessions left: inactive active = $left"
-echo "wrk without purge: $without"
-echo "wrk with purge:    $with"
-printf '%-26s %12s %12s %8s\n' "" without with ratio
+echo "wrk without purge (before): $without"
+echo "wrk with purge:             $with"
+echo "wrk without purge (after):  $after"
+printf '%-26s %12s %12s %12s %12s %12s\n' "" before with after with/before with/after
 for p in p50 p90 p99 max; do
-  a=$(field "$without" ${p}_us); b=$(field "$with" ${p}_us)
-  printf '%-26s %12.1f %12.1f %8.2f\n' "append $p (ms)" "$(echo "$a / 1000" | bc -l)" "$(echo "$b / 1000" | bc -l)" "$(echo "$b / $a" | bc -l)"
+  a=$(field "$without" ${p}_us); b=$(field "$with" ${p}_us); c=$(field "$after" ${p}_us)
+  printf '%-26s %12.1f %12.1f %12.1f %12.2f %12.2f\n' "append $p (ms)" "$(echo "$a / 1000" | bc -l)" "$(echo "$b / 1000" | bc -l)" \
+    "$(echo "$c / 1000" | bc -l)" "$(echo "$b / $a" | bc -l)" "$(echo "$b / $c" | bc -l)"
 done
-printf '%-26s %12d %12d\n' "appends" "$(field "$without" requests)" "$(field "$with" requests)"
-printf '%-26s %12d %12d\n' "errors (status, timeout)" "$(( $(field "$without" status) + $(field "$without" timeout) ))" \
-  "$(( $(field "$with" status) + $(field "$with" timeout) ))"
+printf '%-26s %12d %12d %12d\n' "appends" "$(field "$without" requests)" "$(field "$with" requests)" "$(field "$after" requests)"
+errors() { echo $(( $(field "$1" status) + $(field "$1" timeout) + $(field "$1" connect) + $(field "$1" read) )); }
+printf '%-26s %12d %12d %12d\n' "errors" "$(errors "$without")" "$(errors "$with")" "$(errors "$after")"
 printf 'purge: %d sessions in %.1f s wall (JVM start included) = %.0f sessions/s\n' "$old" "$purge_seconds" "$(echo "$old / $purge_seconds" | bc -l)"
