@@ -43,6 +43,16 @@ record ContainerDatabase(String host, int port, String name, String migrator, St
                 "POSTGRES_USER", app, "POSTGRES_PASSWORD", appPassword);
     }
 
+    /** Runs a statement as superuser. */
+    void execute(String sql) {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + name, "postgres", "postgres");
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new AssertionError(sql, e);
+        }
+    }
+
     /** The single text value of a query, as superuser ("" when no row). */
     String text(String sql) {
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + name, "postgres", "postgres");
