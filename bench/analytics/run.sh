@@ -142,7 +142,7 @@ for v in "${variants[@]}"; do
 done
 
 pgbench_window() { # name
-  pgbench -n -M prepared -c "$clients" -j 2 -R "$rate" -T "$window" -l --log-prefix="$work/$1" \
+  PGOPTIONS="-c search_path=chat,public" pgbench -n -M prepared -c "$clients" -j 2 -R "$rate" -T "$window" -l --log-prefix="$work/$1" \
     -f bench/pgbench/append_one.sql -D u_lo=1 -D u_hi="$users" -D k_lo=1 -D k_hi=10 \
     -D "user_content=Where do I change the session timeout for one workspace only?" -D 'user_metadata={"client":"web"}' \
     > "$work/$1.pgbench.txt" 2>&1

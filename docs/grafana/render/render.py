@@ -7,8 +7,8 @@ bench/analytics/run.sh calls it at the end of its run (the Prometheus scraped th
 
     BENCH_PROMETHEUS=http://127.0.0.1:18436 BENCH_FROM=<unix s> BENCH_TO=<unix s> BENCH_REPORTS=<dir> render.py [out.png]
 
-BENCH_REPORTS holds report-answers_group_by_query_type_range_30d.json and report-sources_limit_20_range_30d.json
-(the admin endpoints' answers, as run.sh saves them). Loopback only.
+BENCH_REPORTS holds report-answers_group_by_query_type[_range_30d].json and report-sources_limit_20[_range_30d].json
+(the admin endpoints' answers, as run.sh saves them: the 30-day one is drawn, else the 7-day one). Loopback only.
 """
 import json
 import os
@@ -58,9 +58,16 @@ def main():
                     series.append({"name": legend(target.get("legendFormat"), result["metric"]), "points": points})
         panels.append({"title": panel["title"], "grid": panel["gridPos"],
                        "unit": panel.get("fieldConfig", {}).get("defaults", {}).get("unit", ""), "series": series})
-    data = {"title": dashboard["title"], "from": start, "to": end, "panels": panels,
-            "answers": json.loads((reports / "report-answers_group_by_query_type_range_30d.json").read_text()),
-            "sources": json.loads((reports / "report-sources_limit_20_range_30d.json").read_text())}
+    data = {"title": dashboard["title"], "from": start, "to": end, "panels": panels}
+    for report, name in (("answers", "answers_group_by_query_type"), ("sources", "sources_limit_20")):
+        # the 30-day report, or the default 7 days where that one ran past the statement timeout (a 503, no items)
+        for days, suffix in ((30, "_range_30d"), (7, "")):
+            body = json.loads((reports / ("report-%s%s.json" % (name, suffix))).read_text())
+            if body.get("items"):
+                data[report], data[report + "_days"] = body, days
+                break
+        else:
+            data[report], data[report + "_days"] = {"items": []}, 30
     with tempfile.TemporaryDirectory() as tmp:
         page = pathlib.Path(tmp)
         shutil.copy(HERE / "dashboard.html", page / "dashboard.html")
@@ -69,6 +76,9 @@ def main():
                         "--hide-scrollbars", "--window-size=1400,1290", "--screenshot=" + str(out),
                         (page / "dashboard.html").as_uri()], check=True, timeout=120,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if shutil.which("pngquant"):  # a 256-colour palette keeps the PNG in docs small (Debian's pngquant)
+        subprocess.run(["pngquant", "--quality=70-95", "--speed", "3", "--force", "--output", str(out), str(out)],
+                       check=True, timeout=60)
     print("wrote %s (%d bytes): %d panels, %d series" % (out, out.stat().st_size, len(panels),
                                                         sum(len(p["series"]) for p in panels)))
 
