@@ -178,7 +178,7 @@ printf '%-28s %10s %10s %10s\n' "append_one (pgbench)" p50_ms p99_ms appends
 printf '%-28s %10s %10s %10s\n' "without analytics" "$q50" "$q99" "$qn"
 printf '%-28s %10s %10s %10s\n' "with analytics looping" "$b50" "$b99" "$bn"
 awk -v a="$q50" -v b="$b50" -v c="$q99" -v d="$b99" 'BEGIN {printf "ratio with/without: p50 x%.2f, p99 x%.2f\n", b / a, d / c}'
-grep -c 'analytics-timeout' "$work/service.log" | sed 's/^/analytics-timeout lines in the service log: /' || true
+grep -ho '"type":"[^"]*"' "$work"/report-*.json | sort | uniq -c | sed 's/^/problem types among the saved reports: /' || true
 
 step "plans of the 30-day reports (EXPLAIN (ANALYZE, BUFFERS), the service's SQL with the same limits)"
 psql -q -v from="'$from30'" -v to="'$to'" -f bench/analytics/explain.sql > "$work/explain.txt" 2>&1 || true
