@@ -23,36 +23,48 @@ import java.util.List;
 @Singleton
 public class AnalyticsRepository {
 
+    /**
+     * The answers in the range, each reduced to the few narrow values the figures need before anything is sorted:
+     * {@code percentile_cont} sorts its groups' rows, and rows that still carried {@code sources} (jsonb) made that sort
+     * spill ~760 MB of temporary files for 1,000,000 answers (bench/analytics, docs/BENCHMARKS.md), whose writes
+     * stalled the appends' WAL flushes. {@code OFFSET 0} keeps the planner from pulling the projection up past the sort.
+     */
     private static final String ANSWERS_IN_RANGE = """
-              FROM messages m
-              LEFT JOIN message_feedback f ON f.message_id = m.id
-             WHERE m.role = 'assistant' AND m.status = 'completed' AND m.created_at >= $1 AND m.created_at < $2""";
+              FROM (SELECT m.query_type, (m.created_at AT TIME ZONE 'UTC')::date AS day, m.latency_ms, m.top_k,
+                           jsonb_array_length(m.sources) > 0 AS with_sources, m.sources @> '[{"cited": true}]' AS cited, f.rating
+                      FROM messages m
+                      LEFT JOIN message_feedback f ON f.message_id = m.id
+                     WHERE m.role = 'assistant' AND m.status = 'completed' AND m.created_at >= $1 AND m.created_at < $2
+                    OFFSET 0) a""";
 
     /** {@code %1$s}: the group columns (each followed by a comma), {@code %2$s}: GROUP BY / ORDER BY of them. */
     private static final String ANSWERS = """
             SELECT %1$s count(*),
-                   percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY m.latency_ms),
-                   avg(m.top_k)::float8,
-                   count(*) FILTER (WHERE jsonb_array_length(m.sources) > 0),
-                   count(*) FILTER (WHERE m.sources @> '[{"cited": true}]'),
-                   count(*) FILTER (WHERE f.rating = 'up'),
-                   count(*) FILTER (WHERE f.rating = 'down')
+                   percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY a.latency_ms),
+                   avg(a.top_k)::float8,
+                   count(*) FILTER (WHERE a.with_sources),
+                   count(*) FILTER (WHERE a.cited),
+                   count(*) FILTER (WHERE a.rating = 'up'),
+                   count(*) FILTER (WHERE a.rating = 'down')
             """ + ANSWERS_IN_RANGE + "\n%2$s";
 
     /**
      * A document counts once per answer that lists it in {@code sources} (citations), cited when any of its entries in
-     * that answer says {@code "cited": true}; its title is the latest answer's non-null one.
+     * that answer says {@code "cited": true}; its title is the latest answer's non-null one. Each listed entry is
+     * reduced to its document id, cited flag and title before the grouping sorts (as in {@link #ANSWERS_IN_RANGE}).
      */
     private static final String SOURCES = """
             WITH listed AS (
-                SELECT m.id, m.created_at, f.rating, s.value ->> 'document_id' AS document_id,
-                       bool_or(s.value -> 'cited' = 'true'::jsonb) AS cited, max(s.value ->> 'title') AS title
-                  FROM messages m
-                 CROSS JOIN LATERAL jsonb_array_elements(m.sources) s
-                  LEFT JOIN message_feedback f ON f.message_id = m.id
-                 WHERE m.role = 'assistant' AND m.status = 'completed' AND m.created_at >= $1 AND m.created_at < $2
-                   AND m.sources IS NOT NULL AND s.value ->> 'document_id' IS NOT NULL
-                 GROUP BY m.id, m.created_at, f.rating, s.value ->> 'document_id')
+                SELECT e.id, e.created_at, e.rating, e.document_id, bool_or(e.cited) AS cited, max(e.title) AS title
+                  FROM (SELECT m.id, m.created_at, f.rating, s.value ->> 'document_id' AS document_id,
+                               s.value -> 'cited' = 'true'::jsonb AS cited, s.value ->> 'title' AS title
+                          FROM messages m
+                         CROSS JOIN LATERAL jsonb_array_elements(m.sources) s
+                          LEFT JOIN message_feedback f ON f.message_id = m.id
+                         WHERE m.role = 'assistant' AND m.status = 'completed' AND m.created_at >= $1 AND m.created_at < $2
+                           AND m.sources IS NOT NULL AND s.value ->> 'document_id' IS NOT NULL
+                        OFFSET 0) e
+                 GROUP BY e.id, e.created_at, e.rating, e.document_id)
             SELECT document_id, (array_agg(title ORDER BY created_at DESC, id DESC) FILTER (WHERE title IS NOT NULL))[1],
                    count(*), count(*) FILTER (WHERE cited),
                    count(*) FILTER (WHERE rating = 'up'), count(*) FILTER (WHERE rating = 'down')
@@ -75,8 +87,7 @@ public class AnalyticsRepository {
     }
 
     public Mono<List<AnswerFigures>> answers(Connection connection, TimeRange range, Grouping grouping) {
-        String columns = (grouping.byQueryType() ? "m.query_type, " : "")
-                + (grouping.byDay() ? "(m.created_at AT TIME ZONE 'UTC')::date, " : "");
+        String columns = (grouping.byQueryType() ? "a.query_type, " : "") + (grouping.byDay() ? "a.day, " : "");
         String groups = switch (grouping) {
             case QUERY_TYPE -> "GROUP BY 1 ORDER BY 1 NULLS LAST";
             case DAY -> "GROUP BY 1 ORDER BY 1";
