@@ -36,6 +36,9 @@ public final class ServerProperties {
         properties.put(options + "forceBinary", "true");
         properties.put(options + "statementTimeout", env.getOrDefault("DB_STATEMENT_TIMEOUT", "PT3S"));
         properties.put(options + "lockWaitTimeout", env.getOrDefault("DB_LOCK_WAIT_TIMEOUT", "PT2S"));
+        // Every statement reads one user's rows: launching parallel workers cost a search ~95 ms of a 101 ms execution
+        // on 4M messages (BENCHMARKS.md, Search), so no statement of the service gets them.
+        properties.put(options + "options", "max_parallel_workers_per_gather=0");
         // Pool: initialSize below maxSize (equal sizes can pin all work to one connection), bounded waits everywhere.
         properties.put(options + "initialSize", env.getOrDefault("DB_POOL_INITIAL_SIZE", "2"));
         properties.put(options + "maxSize", env.getOrDefault("DB_POOL_MAX_SIZE", "20"));
