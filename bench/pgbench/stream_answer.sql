@@ -14,11 +14,11 @@
 --   |        SET message_count = message_count + $3, version = version + 1,
 --   |            updated_at = greatest(updated_at, clock_timestamp())
 --   |      WHERE id = $1 AND user_id = $2
---   |     RETURNING id, message_count
+--   |     RETURNING id, user_id, message_count
 --   | )
---   | INSERT INTO messages AS m (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at,
---   |                            status, finish_reason, error)
---   | SELECT i.id, session.id, session.message_count - $3 + i.ord, i.role, i.content, i.sources::jsonb,
+--   | INSERT INTO messages AS m (id, session_id, user_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata,
+--   |                            created_at, status, finish_reason, error)
+--   | SELECT i.id, session.id, session.user_id, session.message_count - $3 + i.ord, i.role, i.content, i.sources::jsonb,
 --   |        i.latency_ms, i.top_k, i.query_type, i.metadata::jsonb, clock_timestamp(), i.status, i.finish_reason, i.error::jsonb
 --   |   FROM session,
 --   |        unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[],
@@ -228,11 +228,11 @@ WITH session AS (
        SET message_count = message_count + :n, version = version + 1,
            updated_at = greatest(updated_at, clock_timestamp())
      WHERE id = bench.session_id(:sid) AND user_id = bench.user_id(:u)
-    RETURNING id, message_count
+    RETURNING id, user_id, message_count
 )
-INSERT INTO messages AS m (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at,
-                           status, finish_reason, error)
-SELECT i.id, session.id, session.message_count - :n + i.ord, i.role, i.content, i.sources::jsonb,
+INSERT INTO messages AS m (id, session_id, user_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata,
+                           created_at, status, finish_reason, error)
+SELECT i.id, session.id, session.user_id, session.message_count - :n + i.ord, i.role, i.content, i.sources::jsonb,
        i.latency_ms, i.top_k, i.query_type, i.metadata::jsonb, clock_timestamp(), i.status, i.finish_reason, i.error::jsonb
   FROM session,
        unnest(ARRAY[bench.uuid_v7()]::uuid[], ARRAY['assistant']::text[], ARRAY['']::text[], ARRAY[NULL]::text[], ARRAY[NULL]::int[], ARRAY[NULL]::int[], ARRAY[NULL]::text[], ARRAY['{}']::text[],

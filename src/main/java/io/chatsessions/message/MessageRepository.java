@@ -36,6 +36,8 @@ public class MessageRepository {
      * Appends n messages in one statement (one round trip, atomic). The UPDATE takes the session's row lock and
      * reserves seqs message_count+1 .. message_count+n, so concurrent appends to one session serialise on that lock
      * and get consecutive seqs in commit order with no gap; the INSERT reads the reserved range from the CTE.
+     * It writes the owner (user_id) from the session row it already holds, so V3's messages_owner trigger (which
+     * fires only WHEN NEW.user_id IS NULL) costs this path no per-row session lookup.
      * No row when the session does not exist or belongs to someone else.
      */
     static final String APPEND = """
@@ -44,11 +46,11 @@ public class MessageRepository {
                    SET message_count = message_count + $3, version = version + 1,
                        updated_at = greatest(updated_at, clock_timestamp())
                  WHERE id = $1 AND user_id = $2
-                RETURNING id, message_count
+                RETURNING id, user_id, message_count
             )
-            INSERT INTO messages AS m (id, session_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata, created_at,
-                                       status, finish_reason, error)
-            SELECT i.id, session.id, session.message_count - $3 + i.ord, i.role, i.content, i.sources::jsonb,
+            INSERT INTO messages AS m (id, session_id, user_id, seq, role, content, sources, latency_ms, top_k, query_type, metadata,
+                                       created_at, status, finish_reason, error)
+            SELECT i.id, session.id, session.user_id, session.message_count - $3 + i.ord, i.role, i.content, i.sources::jsonb,
                    i.latency_ms, i.top_k, i.query_type, i.metadata::jsonb, clock_timestamp(), i.status, i.finish_reason, i.error::jsonb
               FROM session,
                    unnest($4::uuid[], $5::text[], $6::text[], $7::text[], $8::int[], $9::int[], $10::text[], $11::text[],

@@ -3,6 +3,7 @@ package io.chatsessions.api;
 import io.chatsessions.testsupport.Api;
 import io.chatsessions.testsupport.ApiSuite;
 import io.chatsessions.testsupport.Json;
+import io.chatsessions.testsupport.TestServer;
 import io.chatsessions.testsupport.TestSql;
 import io.chatsessions.testsupport.TestUser;
 import io.micronaut.test.extensions.junit5.annotation.MicronautTest;
@@ -162,6 +163,29 @@ class SearchTest implements ApiSuite {
                 .expect(200).items().get(0).get("session")).get("id"));
         assertEquals(List.of(), alice.api().get(search("zebra") + "&session_id=" + bobSession).expect(200).items(),
                 "another user's session id filters to nothing");
+    }
+
+    /**
+     * Appends write the owner themselves (from the session row they update), so V3's messages_owner trigger is only
+     * for the other insert paths: with the trigger disabled, one append and a batch still get their user_id and are
+     * found by search. The trigger is enabled again whatever happens (suites of this JVM run one test at a time).
+     */
+    @Test
+    void appendsWriteTheirOwnerWithoutTheTrigger() throws Exception {
+        TestUser user = TestUser.create();
+        String session = user.api().createSession("{}");
+        TestSql.executeAsSuperuser(TestServer.database(), "ALTER TABLE chat.messages DISABLE TRIGGER messages_owner_trg");
+        try {
+            append(user, session, "user", "one heron alone");
+            user.api().post("/api/v1/sessions/" + session + "/messages:batch",
+                    Json.batch(Json.message("user", "two herons"), Json.message("assistant", "three herons fly"))).expect(201);
+        } finally {
+            TestSql.executeAsSuperuser(TestServer.database(), "ALTER TABLE chat.messages ENABLE TRIGGER messages_owner_trg");
+        }
+        assertEquals(3, TestSql.number("SELECT count(*) FROM chat.messages WHERE session_id = ?::uuid AND user_id = ?",
+                session, user.name()), "every appended row carries its owner");
+        assertEquals(List.of("one heron alone"), contents(user.api(), "heron"));
+        assertEquals(Set.of("two herons", "three herons fly"), new HashSet<>(contents(user.api(), "herons")));
     }
 
     @Test

@@ -51,7 +51,10 @@ class PgbenchSqlDriftTest {
             "list_sessions.sql", List.of("io.chatsessions.session.SessionRepository#LIST_FIRST"),
             // stream an answer: create in_progress, 5 PATCHes of the content, the completing PATCH (one statement each)
             "stream_answer.sql", List.of(APPEND, PATCH_UPDATE, PATCH_UPDATE, PATCH_UPDATE, PATCH_UPDATE, PATCH_UPDATE, PATCH_COMPLETE),
-            "give_feedback.sql", List.of("io.chatsessions.feedback.FeedbackRepository#PUT"));
+            "give_feedback.sql", List.of("io.chatsessions.feedback.FeedbackRepository#PUT"),
+            // GET /search's first page, both orders (bench/search/search.sh)
+            "search_recent.sql", List.of("io.chatsessions.search.SearchRepository#RECENT"),
+            "search_relevance.sql", List.of("io.chatsessions.search.SearchRepository#RELEVANCE"));
 
     static Stream<String> scripts() {
         return EXPECTED.keySet().stream().sorted();
@@ -163,11 +166,12 @@ class PgbenchSqlDriftTest {
         return sql;
     }
 
-    /** The names the driver passes to pgbench with -D (kept in step with bench/src/DataLoader.load() and the runs of Measurements and ScaleCheck). */
+    /** The names the drivers pass to pgbench with -D (kept in step with bench/src/DataLoader.load() and the runs of Measurements and ScaleCheck, and with bench/search/search.sh). */
     static final class Bench {
         static final List<String> DEFINED = List.of("u_lo", "u_hi", "k_lo", "k_hi", "user_content", "user_metadata",
                 "assistant_content", "assistant_sources", "latency_ms", "top_k", "query_type", "assistant_metadata",
-                "stream_content_1", "stream_content_2", "stream_content_3", "stream_content_4", "stream_content_5");
+                "stream_content_1", "stream_content_2", "stream_content_3", "stream_content_4", "stream_content_5",
+                "search_user", "search_terms", "search_prefixes");
     }
 
     /** One statement of a script: the constant it runs, its quote (or the earlier block's), bindings, text and \\gset prefix. */
