@@ -10,7 +10,8 @@ SBENCH_DIR=${SBENCH_DIR:-$PWD/target/sbench-pg}
 SBENCH_JAR=${SBENCH_JAR:-$PWD/target/chat-sessions.jar}
 export PGHOST=127.0.0.1 PGPORT=$SBENCH_PG_PORT PGUSER=bench PGPASSWORD=bench
 # the service migrates into schema "chat" (POSTGRES_SCHEMA's default); psql and pgbench work there too
-export PGOPTIONS="-c search_path=chat"
+# the service connects with max_parallel_workers_per_gather=0 (config/ServerProperties): pgbench and EXPLAIN do the same
+export PGOPTIONS="-c search_path=chat -c max_parallel_workers_per_gather=0"
 
 pg_init() {
   pg_stop 2>/dev/null || true
