@@ -6,7 +6,7 @@ import io.micronaut.core.bind.annotation.Bindable;
 /**
  * Request limits, all configurable (e.g. env {@code CHAT_LIMITS_MAX_CONTENT_BYTES}). Checked in Java before any
  * database call; the HTTP body ceiling is {@code micronaut.server.max-request-size} (env {@code MAX_REQUEST_BODY_BYTES}) for
- * every route but {@code POST /sessions:import}, whose own is {@code maxImportBodyBytes} ({@code io.chatsessions.web.BodyLimitFilter}).
+ * every route but {@code POST /sessions:import}, whose own is {@code maxImportBodyBytes} (applied by the web layer's body limit filter).
  * A message as a whole (content, sources and metadata in bytes) is bounded by {@code maxMessageBytes}, and a page of
  * messages stops growing at {@code maxPageBytes} of response JSON (it always holds one message, and says has_more).
  */

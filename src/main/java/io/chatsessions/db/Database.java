@@ -60,7 +60,7 @@ public class Database {
 
     private static Throwable translate(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return new DatabaseWaitTimeout("the database did not answer in time; retry later");
+            return new DatabaseWaitTimeout("the database did not answer in time; retry later", false);
         }
         ProblemException problem = DatabaseErrors.translate(failure);
         return problem != null ? problem : failure;

@@ -33,7 +33,7 @@ public final class DatabaseErrors {
                         "an erase of this user is in progress (DELETE /me); nothing was created");
             }
             if (t instanceof R2dbcException r2dbc && DatabaseWaitTimeout.LOCK_NOT_AVAILABLE_STATE.equals(r2dbc.getSqlState())) {
-                return new DatabaseWaitTimeout("a row this request needs stayed locked too long; retry later");
+                return new DatabaseWaitTimeout("a row this request needs stayed locked too long; retry later", true);
             }
             if (isUnavailable(t)) {
                 return ProblemException.unavailable("the database is unavailable; retry later", RETRY_AFTER_SECONDS);

@@ -13,7 +13,15 @@ public final class DatabaseWaitTimeout extends ProblemException {
     /** PostgreSQL's lock_not_available: a lock wait passed lock_timeout (DB_LOCK_WAIT_TIMEOUT). */
     public static final String LOCK_NOT_AVAILABLE_STATE = "55P03";
 
-    DatabaseWaitTimeout(String detail) {
+    private final boolean onRowLock;
+
+    DatabaseWaitTimeout(String detail, boolean onRowLock) {
         super(ProblemType.SERVICE_UNAVAILABLE, detail, DatabaseErrors.RETRY_AFTER_SECONDS);
+        this.onRowLock = onRowLock;
+    }
+
+    /** True when PostgreSQL reported the wait for a row lock (55P03); false when the call passed its own deadline. */
+    public boolean onRowLock() {
+        return onRowLock;
     }
 }

@@ -38,8 +38,9 @@ class ImportConcurrencyTest implements ApiSuite {
     @Test
     void aSecondImportIs503WhileOneIsInFlightAndAThirdSucceedsOnceItCompletes() throws IOException {
         TestUser user = TestUser.create();
-        try (HeldImport first = HeldImport.start(user)) {
-            Api.Response refused = importUntil(user, r -> r.status() == 503, "a second import to be refused while one is in flight");
+        Holding holding = holdThePermit(user);
+        try (HeldImport first = holding.held()) {
+            Api.Response refused = holding.refused();
             assertProblem(refused, 503);
             assertTrue(refused.body().contains("CHAT_IMPORT_MAX_CONCURRENT"), refused.describe());
             assertEquals("1", refused.header("Retry-After"), refused.describe());
@@ -57,10 +58,34 @@ class ImportConcurrencyTest implements ApiSuite {
     @Test
     void aClientThatDisconnectsMidBodyFreesItsPermit() throws IOException {
         TestUser user = TestUser.create();
-        HeldImport abandoned = HeldImport.start(user);
-        importUntil(user, r -> r.status() == 503, "the abandoned import to hold the permit");
+        HeldImport abandoned = holdThePermit(user).held();
         abandoned.close(); // mid-body: the terminating chunk never comes
         importUntil(user, r -> r.status() == 201, "the permit to come back after the client went away");
+    }
+
+    record Holding(HeldImport held, Api.Response refused) {
+    }
+
+    /**
+     * Starts a held import and polls until a probe import is refused because the held one holds the permit. A probe
+     * that reached the server first takes the permit itself, and the held import is refused: it is started again.
+     */
+    private static Holding holdThePermit(TestUser user) throws IOException {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        HeldImport held = HeldImport.start(user);
+        Api.Response last = null;
+        while (System.nanoTime() < end) {
+            last = user.api().post(ImportTest.IMPORT, "{\"session\":{\"title\":\"probe\"},\"messages\":[]}");
+            if (last.status() == 503) {
+                return new Holding(held, last);
+            }
+            if (held.answered()) {
+                held.close();
+                held = HeldImport.start(user);
+            }
+        }
+        held.close();
+        return fail("waited " + DEADLINE + " for a held import to hold the permit; last probe: " + (last == null ? "none" : last.describe()));
     }
 
     /** Polls (a deadline, no sleeps as synchronisation) until an import's response matches. */
@@ -97,6 +122,11 @@ class ImportConcurrencyTest implements ApiSuite {
             out.write(chunk("{\"session\":{\"title\":\"held\"},\"messages\":[{\"role\":\"user\",\"content\":\"first\"}"));
             out.flush();
             return new HeldImport(socket);
+        }
+
+        /** True once the server has answered (a held import refused because a probe held the permit). */
+        boolean answered() throws IOException {
+            return socket.getInputStream().available() > 0;
         }
 
         /** Sends the rest of the body and returns the response as text. */

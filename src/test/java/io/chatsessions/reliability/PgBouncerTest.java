@@ -44,6 +44,7 @@ class PgBouncerTest {
         TestPostgres.execute(direct.database(), "ALTER DATABASE " + direct.database() + " SET search_path = " + direct.schema());
         TestPostgres.execute(direct.database(), "ALTER DATABASE " + direct.database() + " SET statement_timeout = '3s'");
         TestPostgres.execute(direct.database(), "ALTER DATABASE " + direct.database() + " SET lock_timeout = '2s'");
+        TestPostgres.execute(direct.database(), "ALTER DATABASE " + direct.database() + " SET max_parallel_workers_per_gather = 0");
         return direct;
     }
 

@@ -22,9 +22,9 @@ public final class PgBouncer implements AutoCloseable {
     /**
      * Startup parameters the driver sends that PgBouncer 1.18 does not track: without this it refuses the connection
      * ("unsupported startup parameter"). Ignored here, they must be set on the server instead
-     * ({@code ALTER ROLE ... IN DATABASE ... SET search_path = chat, statement_timeout = '3s', lock_timeout = '2s'}).
+     * ({@code ALTER ROLE ... IN DATABASE ... SET search_path = chat, statement_timeout = '3s', lock_timeout = '2s', max_parallel_workers_per_gather = 0}).
      */
-    public static final String IGNORED_STARTUP_PARAMETERS = "search_path, statement_timeout, lock_timeout, extra_float_digits, options";
+    public static final String IGNORED_STARTUP_PARAMETERS = "search_path, statement_timeout, lock_timeout, max_parallel_workers_per_gather, extra_float_digits, options";
 
     private final int port;
     private final ListeningProcess process;
