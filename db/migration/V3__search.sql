@@ -15,17 +15,17 @@
 -- digits of md5(user_id)), so a GIN key holds one user's rows only and a query reads no posting list of anyone else's
 -- (a composite btree_gin (user_id, tsvector) index would still read the word's posting list across all users). The
 -- owner is messages.user_id, a new nullable column filled for every insert path by a trigger (the previous release,
--- fork's INSERT ... SELECT, imports) and for existing rows by the backfill below; queries filter on user_id too, so a
+-- fork's INSERT ... SELECT, imports) and for existing rows by V5's backfill; queries filter on user_id too, so a
 -- tag collision could cost time, never show another user's row.
 --
--- Locks and duration (this script runs in one transaction, so all of them are held until its commit): ADD COLUMN and
--- CREATE TRIGGER take ACCESS EXCLUSIVE on messages for an instant (no rewrite: the column is nullable, no default);
--- the backfill UPDATE row-locks every message (inserts and reads go on; a streaming PATCH of an in-progress message
--- waits), and CREATE INDEX takes SHARE on messages and sessions (reads go on, writes wait) while it builds. How long
--- that is per 1,000,000 messages is not measured yet. Chosen over CREATE INDEX CONCURRENTLY in a non-transactional
--- script because the all-or-nothing rollback above is what keeps a failed migrate from leaving half a schema; a table
--- much larger than that should build the index CONCURRENTLY by hand first (same name and definition; the
--- IF NOT EXISTS below then skips it).
+-- Locks and duration: this script is the short, transactional half of search (one transaction: a failure leaves
+-- nothing of it). It takes ACCESS EXCLUSIVE on messages for ADD COLUMN and CREATE TRIGGER (no rewrite: the column is
+-- nullable, no default), an instant once granted; lock_timeout bounds the wait for it (a long transaction of the
+-- running release would otherwise queue every append behind this migration): past 5 s migrate fails, changes
+-- nothing, and is run again. The rows written before V3 get their owner, and both tables their search index, in
+-- V5__search_backfill_and_index.sql, which runs outside a transaction in batches and builds the indexes CONCURRENTLY,
+-- so the running release keeps appending and reading all along (measured in docs/BENCHMARKS.md). Until V5 is done
+-- search finds nothing of the rows written before V3; no release serves search before its migrate has finished.
 
 DO $check$
 BEGIN
@@ -109,6 +109,8 @@ RETURN (
 -- Calls of V3's own functions are qualified with the schema Flyway migrates ("${flyway:defaultSchema}" expands to it):
 -- verify's temporary-table replay creates them in pg_temp, where PostgreSQL finds functions only by a qualified name.
 
+SET LOCAL lock_timeout = '5s';
+
 -- Owner of every message, whatever path inserts it (appends, fork, imports, the previous release, SQL by hand).
 ALTER TABLE messages ADD COLUMN user_id text;
 
@@ -123,14 +125,3 @@ $owner$;
 
 CREATE TRIGGER messages_owner_trg BEFORE INSERT ON messages
     FOR EACH ROW WHEN (NEW.user_id IS NULL) EXECUTE FUNCTION "${flyway:defaultSchema}".messages_owner();
-
-UPDATE messages AS m SET user_id = s.user_id FROM sessions AS s WHERE s.id = m.session_id AND m.user_id IS NULL;
-
--- In-progress answers are not indexed (nor searchable): a streaming PATCH changes their content many times a second,
--- and a row that stays out of the index until it completes costs the index nothing meanwhile. A final message's
--- content never changes again, so its rank is fixed: keyset pages by relevance stay exact.
-CREATE INDEX IF NOT EXISTS messages_search_idx ON messages USING gin ("${flyway:defaultSchema}".search_document(user_id, content))
-    WHERE status <> 'in_progress';
-
-CREATE INDEX IF NOT EXISTS sessions_title_search_idx ON sessions USING gin ("${flyway:defaultSchema}".search_document(user_id, title))
-    WHERE title IS NOT NULL;

@@ -17,6 +17,8 @@ final class FlywayConfiguration {
 
     static final String ENVIRONMENT = "migration";
     private static final String PREFIX = "flyway.datasources.default.";
+    /** Flyway's PostgreSQL setting (flyway-database-postgresql's PostgreSQLConfigurationExtension). */
+    static final String TRANSACTIONAL_LOCK = "flyway.postgresql.transactional.lock";
 
     private FlywayConfiguration() {
     }
@@ -34,9 +36,15 @@ final class FlywayConfiguration {
                 .start();
     }
 
-    /** micronaut-flyway's configuration of the default data source in that context. */
+    /**
+     * micronaut-flyway's configuration of the default data source in that context, with Flyway's lock on the history
+     * table taken per session instead of in a transaction held open for the whole run: CREATE INDEX CONCURRENTLY (V5)
+     * waits for every transaction older than itself, so under the transactional lock it waited forever for its own
+     * migrate. Concurrent migrates still run one at a time (ConcurrentMigrateTest).
+     */
     static FluentConfiguration of(ApplicationContext context) {
-        return context.getBean(FlywayConfigurationProperties.class, Qualifiers.byName("default")).getFluentConfiguration();
+        return context.getBean(FlywayConfigurationProperties.class, Qualifiers.byName("default")).getFluentConfiguration()
+                .configuration(Map.of(TRANSACTIONAL_LOCK, "false"));
     }
 
     /** The configuration alone, for code outside a command (the development database, tests). */

@@ -26,7 +26,7 @@ class InfoBaselineRepairTest {
         MigrationTestSupport.Result empty = run(db, "info");
         assertEquals(0, empty.exitCode(), empty.toString());
         assertTrue(empty.out().contains("current version: none (no migration applied)\napplied: 0, pending: " + MigrationFiles.count() + "\n"), empty.toString());
-        assertTrue(empty.out().matches("(?s).*\n 1 +\\| sessions and messages \\| SQL +\\| +\\| Pending \\| +\\| yes\n.*"), empty.toString());
+        assertTrue(empty.out().matches("(?s).*\n 1 +\\| sessions and messages +\\| SQL +\\| +\\| Pending \\| +\\| yes\n.*"), empty.toString());
         assertFalse(MigrationTestSupport.schemaExists(db, "chat"), "info created the schema");
 
         assertEquals(0, run(db, "migrate").exitCode());
