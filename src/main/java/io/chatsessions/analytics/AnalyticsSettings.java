@@ -17,7 +17,7 @@ public class AnalyticsSettings {
 
     public AnalyticsSettings(@Value("${chat.analytics.default-range:P7D}") String defaultRange,
                              @Value("${chat.analytics.max-range:P90D}") String maxRange,
-                             @Value("${chat.analytics.statement-timeout:5s}") String statementTimeout,
+                             @Value("${chat.analytics.statement-timeout:30s}") String statementTimeout,
                              @Value("${chat.analytics.max-concurrent:2}") int maxConcurrent) {
         this.defaultRange = positive("CHAT_ANALYTICS_DEFAULT_RANGE", defaultRange);
         this.maxRange = positive("CHAT_ANALYTICS_MAX_RANGE", maxRange);

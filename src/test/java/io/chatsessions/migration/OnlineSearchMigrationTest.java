@@ -99,6 +99,39 @@ class OnlineSearchMigrationTest {
                   FROM pg_index x WHERE x.indexrelid = 'chat.messages_search_idx'::regclass"""));
     }
 
+    @Test
+    void aV5ThatFailedHalfwayIsFinishedByRepairThenMigrate() throws Exception {
+        DatabaseSettings db = TestPostgres.createDatabase();
+        assertEquals(0, run(db, "migrate", "--target", "2").exitCode());
+        load(db);
+        assertEquals(0, run(db, "migrate", "--target", "4").exitCode());
+        // An owner the backfill may not write, on the messages of the last batch (keyset on id): that batch fails
+        // after the batches before it committed.
+        execute(db, """
+                INSERT INTO chat.sessions (id, user_id, message_count) VALUES ('ffffffff-0000-0000-0000-000000000000', 'refused', 1);
+                INSERT INTO chat.messages (id, session_id, seq, role, content)
+                  VALUES ('ffffffff-ffff-ffff-ffff-ffffffffffff', 'ffffffff-0000-0000-0000-000000000000', 1, 'user', 'no');
+                UPDATE chat.messages SET user_id = NULL WHERE session_id = 'ffffffff-0000-0000-0000-000000000000';
+                ALTER TABLE chat.messages ADD CONSTRAINT refuse_owner CHECK (user_id <> 'refused') NOT VALID""");
+
+        MigrationTestSupport.Result failed = run(db, "migrate");
+        assertTrue(failed.exitCode() != 0, failed.toString());
+        assertTrue(Integer.parseInt(single(db, "SELECT count(*) FROM chat.messages WHERE user_id IS NOT NULL")) > 0,
+                "the batches before the failing one stay committed");
+
+        execute(db, "ALTER TABLE chat.messages DROP CONSTRAINT refuse_owner");
+        MigrationTestSupport.Result refused = run(db, "migrate");
+        assertTrue(refused.exitCode() != 0 && refused.err().contains("failed migration to version 5"), refused.toString());
+        assertEquals(0, run(db, "repair").exitCode());
+        MigrationTestSupport.Result finished = run(db, "migrate");
+
+        assertEquals(0, finished.exitCode(), finished.toString());
+        assertEquals("0", single(db, "SELECT count(*) FROM chat.messages WHERE user_id IS NULL"));
+        assertEquals("2", single(db, """
+                SELECT count(*) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                 WHERE x.indisvalid AND i.relname IN ('messages_search_idx', 'sessions_title_search_idx')"""));
+    }
+
     private static void load(DatabaseSettings db) throws SQLException {
         execute(db, """
                 INSERT INTO chat.sessions (id, user_id, title, message_count)
