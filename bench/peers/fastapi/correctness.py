@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import sys
 import threading
 import time
 import uuid
@@ -23,10 +24,10 @@ def b64(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
-def token(secret: str, subject: str) -> str:
+def token(secret: str, subject: str, ttl_seconds: int = 3600) -> str:
     now = int(time.time())
     header = b64(b'{"alg":"HS256","typ":"JWT"}')
-    payload = b64(json.dumps({"sub": subject, "iat": now, "exp": now + 3600}, separators=(",", ":")).encode())
+    payload = b64(json.dumps({"sub": subject, "iat": now, "exp": now + ttl_seconds}, separators=(",", ":")).encode())
     signature = b64(hmac.new(secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest())
     return f"{header}.{payload}.{signature}"
 
@@ -78,6 +79,7 @@ def concurrent_appends(api: Api, rounds=5, writers=20):
     duplicated messages, seq duplicates/gaps, and messages a polling reader would miss (one that shows up BEFORE
     messages the reader already saw: a client reading "what came after the last message I have" never gets it)."""
     acked = listed = lost = dup_ids = seq_faults = ties = missed_by_reader = 0
+    refused = {}
     for r in range(rounds):
         session = api.new_session()
         barrier = threading.Barrier(writers)
@@ -100,6 +102,10 @@ def concurrent_appends(api: Api, rounds=5, writers=20):
         stop.set()
         reader.join()
         ids = {body["id"] for status, body in results if status == 201}
+        for status, body in results:
+            if status != 201:
+                refused[status] = refused.get(status, 0) + 1
+                print(f"{api.host}:{api.port} append refused: {status} {body}", file=sys.stderr)
         acked += len(ids)
         items = api.listing(session)
         listed += len(items)
@@ -120,7 +126,8 @@ def concurrent_appends(api: Api, rounds=5, writers=20):
                 missed |= {i for i in snap[:snap.index(previous[-1])] if i not in had}
             previous = snap
         missed_by_reader += len(missed)
-    return (f"{acked}/{rounds * writers} acknowledged, {listed} listed, {lost} lost, {dup_ids} duplicated; "
+    refusals = "".join(f" ({n} x {status})" for status, n in sorted(refused.items()))
+    return (f"{acked}/{rounds * writers} acknowledged{refusals}, {listed} listed, {lost} lost, {dup_ids} duplicated; "
             + ("seqs 1..n: " + ("ok" if seq_faults == 0 else f"{seq_faults} out of place") if "seq" in (items[0] if items else {}) else "no seq")
             + f"; {ties} created_at ties; a polling reader missed {missed_by_reader}")
 
@@ -153,15 +160,16 @@ def retried_append(api: Api, tries=10):
 
 def batch_order(api: Api, tries=20):
     """A user turn and its answer in one batch: does the listing keep them in the order given?"""
-    swapped = 0
+    swapped = tied = 0
     for _ in range(tries):
         session = api.new_session()
         status, _ = api.call("POST", f"/sessions/{session}/messages:batch",
                              body={"messages": [message("question"), message("answer", "assistant")]})
         assert status == 201, status
-        roles = [m["role"] for m in api.listing(session)]
-        swapped += roles != ["user", "assistant"]
-    return f"{swapped} of {tries} pairs listed out of order"
+        items = api.listing(session)
+        swapped += [m["role"] for m in items] != ["user", "assistant"]
+        tied += len({m["created_at"] for m in items}) < len(items)
+    return f"{swapped} of {tries} pairs listed out of order; {tied} pairs with one created_at for both"
 
 
 def authorization(api: Api):
