@@ -5,7 +5,7 @@
 #   PEER_PORT=18420 PEER_WORKERS=2 PEER_DSN=postgresql://user:pass@127.0.0.1:5432/db PEER_JWT_SECRET=... serve.sh
 #
 # Listens on 127.0.0.1:$PEER_PORT; GET /health answers 200 once a worker serves and reaches PostgreSQL.
-# Optional: PEER_POOL_SIZE (5) and PEER_POOL_MAX_OVERFLOW (10), SQLAlchemy's pool per worker; PEER_SCHEMA (peer);
+# Optional: PEER_POOL_SIZE (20) and PEER_POOL_MAX_OVERFLOW (0), SQLAlchemy's pool per worker; PEER_SCHEMA (peer);
 # PEER_ACCESS_LOG=1 keeps uvicorn's per-request access log (off: the service logs no line per request either).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
