@@ -31,14 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class OnlineSearchMigrationTest {
 
-    private static final int SESSIONS = 400;
     private static final int MESSAGES_PER_SESSION = 150;
 
     @Test
     void theRunningReleaseKeepsAppendingWhileSearchIsBackfilledAndIndexed() throws Exception {
         DatabaseSettings db = TestPostgres.createDatabase();
         assertEquals(0, run(db, "migrate", "--target", "2").exitCode());
-        load(db);
+        load(db, 400); // 60,000 messages: V5 runs for seconds, long enough for appends to land inside it
 
         AtomicBoolean migrating = new AtomicBoolean(true);
         CompletableFuture<List<String>> appender = CompletableFuture.supplyAsync(() -> appendUntil(db, migrating));
@@ -103,7 +102,7 @@ class OnlineSearchMigrationTest {
     void aV5ThatFailedHalfwayIsFinishedByRepairThenMigrate() throws Exception {
         DatabaseSettings db = TestPostgres.createDatabase();
         assertEquals(0, run(db, "migrate", "--target", "2").exitCode());
-        load(db);
+        load(db, 100); // 15,000 messages: two batches of the backfill
         assertEquals(0, run(db, "migrate", "--target", "4").exitCode());
         // An owner the backfill may not write, on the messages of the last batch (keyset on id): that batch fails
         // after the batches before it committed.
@@ -132,7 +131,7 @@ class OnlineSearchMigrationTest {
                  WHERE x.indisvalid AND i.relname IN ('messages_search_idx', 'sessions_title_search_idx')"""));
     }
 
-    private static void load(DatabaseSettings db) throws SQLException {
+    private static void load(DatabaseSettings db, int sessions) throws SQLException {
         execute(db, """
                 INSERT INTO chat.sessions (id, user_id, title, message_count)
                 SELECT gen_random_uuid(), 'user-' || (n %% 100), 'session ' || n, %2$d FROM generate_series(1, %1$d) AS n;
@@ -140,7 +139,7 @@ class OnlineSearchMigrationTest {
                 SELECT gen_random_uuid(), s.id, k, CASE WHEN k %% 2 = 1 THEN 'user' ELSE 'assistant' END,
                        'what did it say about refunds, question ' || k || ' of ' || s.title
                   FROM chat.sessions s, generate_series(1, %2$d) AS k;
-                ANALYZE chat.sessions; ANALYZE chat.messages""".formatted(SESSIONS, MESSAGES_PER_SESSION));
+                ANALYZE chat.sessions; ANALYZE chat.messages""".formatted(sessions, MESSAGES_PER_SESSION));
     }
 
     /** The running release's append (V2's schema: no user_id), in a loop until migrate is done; returns the failures. */
