@@ -19,7 +19,8 @@ started=$SECONDS
 psql_db v3_locks -v lo=1 -v hi=10000 -f bench/search/load.sql >/dev/null
 psql_db v3_locks -c "VACUUM (ANALYZE) sessions" -c "VACUUM (ANALYZE) messages" -c CHECKPOINT
 echo "V2 database loaded in $((SECONDS - started)) s: $(psql_db v3_locks -At -c "SELECT count(*) || ' messages, ' || pg_size_pretty(pg_total_relation_size('messages')) FROM messages")"
-git show main:bench/pgbench/append_one.sql > "$out/append_one_v2.sql"
+# the previous release's APPEND (db/previous-release: V2, it writes no user_id), as old pods run it during the upgrade
+git show "$(grep -v "^#" db/previous-release)":bench/pgbench/append_one.sql > "$out/append_one_v2.sql"
 turn_vars
 
 # appends all along: 10 s before the migration, during it, 10 s after; pgbench runs of 2 s one after the other (each
