@@ -35,7 +35,7 @@ class InfoBaselineRepairTest {
         assertTrue(applied.out().contains("current version: " + MigrationFiles.latest() + " (" + MigrationFiles.latestDescription() + ")\napplied: "
                 + MigrationFiles.count() + ", pending: 0\n"), applied.toString());
         assertTrue(applied.out().contains(" Version | Description "), applied.toString());
-        assertTrue(applied.out().matches("(?s).*\n 1 +\\| sessions and messages +\\| SQL +\\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\| Success \\| \\d+ ms \\| yes\n.*"),
+        assertTrue(applied.out().matches("(?s).*\n 1 +\\| sessions and messages +\\| SQL +\\| \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d \\| Success \\| \\d+ ms +\\| yes\n.*"),
                 applied.toString());
     }
 
